@@ -1,0 +1,64 @@
+# Cities #WithRefugees platform. The README's two commands: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test setup superuser lint messages reference-data clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Re-installs only when the lockfile changes (a second `make run` downloads nothing).
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# GNU gettext (msgfmt) for the ja/en catalogues; installed from Debian's packages when absent.
+.gettext:
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+
+setup: $(VENV)/.installed node_modules/.installed .gettext
+	@mkdir -p var
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) createcachetable
+	$(MANAGE) load_reference_data
+	$(MANAGE) load_campaign_data
+	$(MANAGE) collectstatic --noinput -v0
+
+run: setup
+	@echo "Cities #WithRefugees: http://$(HOST):$(PORT)/  (staff account: make superuser)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(MANAGE) run_huey --workers 2 & \
+	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - ; \
+	wait
+
+superuser: $(VENV)/.installed
+	@mkdir -p var
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) createsuperuser
+
+# Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; no browser download).
+.chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: $(VENV)/.installed node_modules/.installed .gettext .chromium
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+messages: $(VENV)/.installed
+	$(MANAGE) makemessages -l ja -l en --ignore=.venv --ignore=node_modules --no-obsolete
+	$(MANAGE) makemessages -d djangojs -l ja -l en --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
+
+clean:
+	rm -rf $(VENV) node_modules var/static

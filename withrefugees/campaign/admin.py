@@ -1,0 +1,193 @@
+"""UNHCR staff review signatures in the Django admin: a queue of signatures awaiting review,
+publish / reject (with a reason) / withdraw through the services, and the audit trail."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from withrefugees.core.errors import ServiceError
+
+from . import selectors, services
+from .models import (RejectionReason, Signature, SignatureEvent, StatementText,
+                     StatementVersion)
+
+
+class StatementTextForm(forms.ModelForm):
+    class Meta:
+        model = StatementText
+        fields = ["language", "title", "body", "is_translation"]
+
+    def clean(self):
+        data = super().clean()
+        locked = {"language", "title", "body"} & set(self.changed_data)
+        if self.instance.pk and locked and self.instance.is_signed:
+            raise ValidationError(_("This text has been signed and can no longer be changed. "
+                                    "Create a new statement version instead."))
+        return data
+
+
+class StatementTextInline(admin.StackedInline):
+    model = StatementText
+    form = StatementTextForm
+    extra = 0
+    readonly_fields = ["content_hash"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StatementVersion)
+class StatementVersionAdmin(admin.ModelAdmin):
+    list_display = ["number", "is_current", "note", "created_at"]
+    inlines = [StatementTextInline]
+
+
+@admin.register(RejectionReason)
+class RejectionReasonAdmin(admin.ModelAdmin):
+    list_display = ["label_ja", "label_en", "is_active", "position"]
+    list_editable = ["is_active", "position"]
+
+
+class SignatureEventInline(admin.TabularInline):
+    model = SignatureEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "actor", "from_status", "to_status", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+        ("publish", _("Publish")), ("reject", _("Reject")), ("withdraw", _("Withdraw")),
+    ])
+    reason = forms.ModelChoiceField(label=_("Reason (for a rejection)"), required=False,
+                                    queryset=RejectionReason.objects.filter(is_active=True))
+    note = forms.CharField(label=_("Note (internal)"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("reason"):
+            self.add_error("reason", _("Choose a reason for the rejection."))
+        return data
+
+
+def apply_decision(*, signature: Signature, actor, decision: str, reason=None,
+                   note: str = "") -> Signature:
+    """Dispatch a review decision to its service (one place for the admin view and actions)."""
+    if decision == "publish":
+        return services.signature_publish(signature=signature, actor=actor, note=note)
+    if decision == "reject":
+        return services.signature_reject(signature=signature, actor=actor, reason=reason,
+                                         note=note)
+    if decision == "withdraw":
+        return services.signature_withdraw(signature=signature, actor=actor, note=note)
+    raise ValueError(decision)
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    list_display = ["local_government_label", "status", "signatory", "email", "created_at",
+                    "email_confirmed_at", "hints", "review_link"]
+    list_filter = ["status", "origin", "language", "local_government__country"]
+    search_fields = ["local_government__name", "local_government__name_en",
+                     "local_government__search_key", "email", "contact_name",
+                     "signatory_name"]
+    list_select_related = ["local_government__region", "local_government__country"]
+    date_hierarchy = "created_at"
+    actions = ["publish_selected", "withdraw_selected"]
+    inlines = [SignatureEventInline]
+    readonly_fields = ["local_government", "status", "origin", "statement_text",
+                       "statement_hash", "language", "consented_at", "email_confirmed_at",
+                       "published_at", "confirmation_sent_at", "confirmation_send_count",
+                       "rejection_reason", "hints", "review_link"]
+    fields = ["review_link", "local_government", "status", "hints", "signatory_name",
+              "signatory_title", "contact_name", "department", "email", "website", "message",
+              "signed_on", "language", "statement_text", "statement_hash", "origin",
+              "consented_at", "email_confirmed_at", "published_at", "rejection_reason",
+              "confirmation_sent_at", "confirmation_send_count"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("local government"), ordering="local_government__name")
+    def local_government_label(self, obj: Signature) -> str:
+        return obj.local_government.label
+
+    @admin.display(description=_("signatory"))
+    def signatory(self, obj: Signature) -> str:
+        return " ".join(p for p in (obj.signatory_title, obj.signatory_name) if p)
+
+    @admin.display(description=_("reviewer hints"))
+    def hints(self, obj: Signature) -> str:
+        items = selectors.review_hints(obj)
+        if not items:
+            return "—"
+        return format_html("<ul class='review-hints'>{}</ul>", format_html_join(
+            "", "<li class='hint-{}'>{}{}</li>",
+            ((lvl, "✔ " if lvl == "ok" else "⚠ ", text) for lvl, text in items)))
+
+    @admin.display(description=_("review"))
+    def review_link(self, obj: Signature) -> str:
+        if obj.pk is None:
+            return "—"
+        return format_html('<a class="button" href="{}">{}</a>',
+                           reverse("admin:campaign_signature_review", args=[obj.pk]),
+                           _("Review"))
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/review/", self.admin_site.admin_view(self.review_view),
+                 name="campaign_signature_review"),
+        ] + super().get_urls()
+
+    def review_view(self, request, pk: int):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        signature = get_object_or_404(Signature.objects.with_places(), pk=pk)
+        form = ReviewForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                apply_decision(signature=signature, actor=request.user, **form.cleaned_data)
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("%(lg)s: decision recorded.") % {
+                    "lg": signature.local_government.label})
+                return redirect(reverse("admin:campaign_signature_changelist")
+                                + "?status__exact=pending")
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": _("Review signature"), "signature": signature, "form": form,
+                   "hints": selectors.review_hints(signature),
+                   "events": signature.events.select_related("actor")}
+        return TemplateResponse(request, "admin/campaign/signature/review.html", context)
+
+    def _bulk(self, request, queryset, decision: str):
+        done = 0
+        for signature in queryset:
+            try:
+                apply_decision(signature=signature, actor=request.user, decision=decision)
+                done += 1
+            except ServiceError as exc:
+                self.message_user(request, f"{signature.local_government.label}: "
+                                           f"{exc.message}", messages.WARNING)
+        self.message_user(request, _("%(n)d signature(s) updated.") % {"n": done})
+
+    @admin.action(description=_("Publish selected signatures"), permissions=["change"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, "publish")
+
+    @admin.action(description=_("Withdraw selected signatures"), permissions=["change"])
+    def withdraw_selected(self, request, queryset):
+        self._bulk(request, queryset, "withdraw")

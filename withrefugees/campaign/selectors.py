@@ -1,0 +1,152 @@
+"""Reads of step 1: the current statement, public signatories, counts, map points, hints."""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from withrefugees.places.models import Country, LocalGovernment, Region
+from withrefugees.places.selectors import rank_by_match
+
+from .models import Signature, StatementText, StatementVersion
+
+
+def statement_text_current(language: str | None = None) -> StatementText | None:
+    """The current version's text in ``language`` (default: active), falling back to ja."""
+    language = (language or get_language() or "ja")[:2]
+    version = StatementVersion.objects.filter(is_current=True).first()
+    if version is None:
+        return None
+    texts = {t.language: t for t in version.texts.all()}
+    return texts.get(language) or texts.get("ja") or next(iter(texts.values()), None)
+
+
+def public_signatures() -> QuerySet[Signature]:
+    """Published signatures with their places (the only signatures the public sees)."""
+    return Signature.objects.published().with_places()
+
+
+@dataclass(frozen=True)
+class Counts:
+    local_governments: int
+    countries: int
+    in_japan: int
+
+
+def signature_counts() -> Counts:
+    """Live counts of published signatories: all, distinct countries, in Japan."""
+    agg = public_signatures().aggregate(
+        total=Count("local_government", distinct=True),
+        countries=Count("local_government__country", distinct=True),
+        japan=Count("local_government", filter=Q(local_government__country_id="JP"),
+                    distinct=True),
+    )
+    return Counts(agg["total"], agg["countries"], agg["japan"])
+
+
+SORTS = {
+    "name": ("local_government__reading", "local_government__name"),
+    "-date": (F("signed_on").desc(nulls_last=True), "local_government__reading"),
+    "date": (F("signed_on").asc(nulls_last=True), "local_government__reading"),
+}
+
+
+def directory(*, query: str = "", country: str = "", prefecture: str = "",
+              sort: str = "name") -> QuerySet[Signature]:
+    """Published signatures filtered and ordered for the public directory.
+
+    ``query`` matches the local government's folded names (kanji, kana, romaji; see
+    ``places.folding``) and, when given, orders best match first. ``country`` is an ISO
+    3166-1 code, ``prefecture`` an ISO 3166-2 code (``JP-13``). ``sort``: one of ``SORTS``.
+    """
+    qs = public_signatures()
+    if country:
+        qs = qs.filter(local_government__country_id=country)
+    if prefecture:
+        qs = qs.filter(local_government__region__code=prefecture)
+    if query:
+        return rank_by_match(qs, query, prefix="local_government__")
+    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def directory_filters() -> dict:
+    """Countries and prefectures that have published signatories (for the filter lists)."""
+    published = public_signatures()
+    countries = Country.objects.filter(
+        code__in=published.values("local_government__country_id")).order_by("code")
+    prefectures = Region.objects.filter(
+        country_id="JP", pk__in=published.values("local_government__region_id")
+    ).order_by("code")
+    return {"countries": sorted(countries, key=lambda c: c.name), "prefectures": prefectures}
+
+
+def map_points() -> list[dict]:
+    """``[{"id", "name", "area", "lat", "lon", "url"}]`` for published signatories with
+    coordinates; the same rows are listed under the map for keyboard/screen-reader users."""
+    from django.urls import reverse
+
+    points = []
+    for sig in public_signatures().exclude(local_government__latitude__isnull=True).order_by(
+            "local_government__reading", "local_government__name"):
+        lg = sig.local_government
+        points.append({"id": lg.pk, "name": lg.display_name, "area": lg.area_name,
+                       "label": lg.label, "lat": lg.latitude, "lon": lg.longitude,
+                       "url": reverse("campaign:profile", args=[lg.pk])})
+    return points
+
+
+def profile(local_government: LocalGovernment) -> Signature | None:
+    """The published signature of ``local_government`` (None if it has none)."""
+    return public_signatures().filter(local_government=local_government).first()
+
+
+# --- Reviewer hints ----------------------------------------------------------------------
+FREE_MAIL = {"gmail.com", "yahoo.co.jp", "yahoo.com", "outlook.com", "outlook.jp",
+             "hotmail.com", "icloud.com", "docomo.ne.jp", "ezweb.ne.jp", "softbank.ne.jp",
+             "i.softbank.jp", "au.com", "nifty.com", "live.jp", "protonmail.com", "proton.me"}
+# Domains of Japanese local governments: the LGWAN-facing *.lg.jp space and the
+# geographic-type names used by municipalities (city./town./vill./pref.*.jp), see JPRS.
+JP_LG_MARKERS = (".lg.jp",)
+JP_LG_PREFIXES = ("city.", "town.", "vill.", "pref.", "metro.")
+
+
+def _host(url_or_domain: str) -> str:
+    host = urlsplit(url_or_domain).hostname if "//" in url_or_domain else url_or_domain
+    host = (host or "").lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def _related(a: str, b: str) -> bool:
+    return bool(a and b) and (a == b or a.endswith("." + b) or b.endswith("." + a))
+
+
+def review_hints(signature: Signature) -> list[tuple[str, str]]:
+    """Hints for reviewers, never blocks: ``[(level, text)]`` with level ``ok`` or ``warn``.
+
+    Compares the email's domain with the website's and, in Japan, with local government
+    domain patterns (``*.lg.jp``; ``city.*``, ``town.*``, ``vill.*``, ``pref.*`` under .jp).
+    """
+    hints: list[tuple[str, str]] = []
+    domain = signature.email.rpartition("@")[2].lower()
+    if not domain:
+        return hints
+    site = _host(signature.website) if signature.website else ""
+    if domain in FREE_MAIL:
+        hints.append(("warn", _("The email uses a free mail provider (%(d)s).") % {"d": domain}))
+    if site:
+        if _related(domain, site):
+            hints.append(("ok", _("The email domain matches the website (%(d)s).") % {"d": site}))
+        else:
+            hints.append(("warn", _("The email domain %(e)s differs from the website domain "
+                                    "%(w)s.") % {"e": domain, "w": site}))
+    if signature.local_government.country_id == "JP":
+        if domain.endswith(JP_LG_MARKERS) or (domain.endswith(".jp")
+                                              and domain.startswith(JP_LG_PREFIXES)):
+            hints.append(("ok", _("The email domain looks like a Japanese local government "
+                                  "domain.")))
+        else:
+            hints.append(("warn", _("The email domain is not a typical Japanese local "
+                                    "government domain (*.lg.jp, city.*.jp, pref.*.jp).")))
+    return hints

@@ -1,0 +1,250 @@
+"""Writes of step 1: submit a signature, confirm it by email, review it (publish, reject,
+withdraw). Every function is keyword-only and atomic; emails leave through the task queue
+after commit (``tasks.py``); every state change writes a ``SignatureEvent``."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from withrefugees.core.errors import ServiceError
+from withrefugees.places.models import LocalGovernment
+
+from . import tasks
+from .models import RejectionReason, Signature, SignatureEvent, StatementText
+
+S = Signature.Status
+TOKEN_SALT = "withrefugees.campaign.signature-confirmation"
+# Re-sending the confirmation email: at most RESEND_MAX emails per signature in all, and
+# not more often than once per RESEND_INTERVAL (so the form cannot flood a mailbox).
+RESEND_MAX = 5
+RESEND_INTERVAL = timedelta(minutes=1)
+
+
+class AlreadySigned(ServiceError):
+    code = "already_signed"
+    message = _("This local government has already signed the statement.")
+
+    def __init__(self, signature: Signature):
+        self.signature = signature
+        super().__init__()
+
+
+class TokenInvalid(ServiceError):
+    code = "token_invalid"
+    message = _("This confirmation link is not valid. Please check that you copied the whole "
+                "link from the email.")
+
+
+class TokenExpired(ServiceError):
+    code = "token_expired"
+    message = _("This confirmation link has expired.")
+
+    def __init__(self, signature: Signature):
+        self.signature = signature
+        super().__init__()
+
+
+class TokenUsed(ServiceError):
+    code = "token_used"
+    message = _("This confirmation link has already been used.")
+
+    def __init__(self, signature: Signature):
+        self.signature = signature
+        super().__init__()
+
+
+class ResendLimited(ServiceError):
+    code = "resend_limited"
+    message = _("A confirmation email was sent very recently, or too many have been sent. "
+                "Please wait a few minutes, or contact the campaign team.")
+
+
+class InvalidTransition(ServiceError):
+    code = "invalid_transition"
+    message = _("This action is not possible in the signature's current state.")
+
+
+# ---------------------------------------------------------------------------------------
+def confirmation_token(signature: Signature) -> str:
+    """A signed, timestamped token for the emailed link (django.core.signing)."""
+    return signing.dumps({"s": signature.pk, "n": signature.confirmation_nonce}, salt=TOKEN_SALT)
+
+
+def _read_token(token: str) -> tuple[Signature, str, bool]:
+    """``(signature, nonce, expired)``; raises ``TokenInvalid`` for forged tokens."""
+    expired = False
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT,
+                             max_age=settings.SIGNATURE_CONFIRMATION_MAX_AGE)
+    except signing.SignatureExpired:
+        expired = True
+        data = signing.loads(token, salt=TOKEN_SALT)  # authentic, only too old
+    except signing.BadSignature as exc:
+        raise TokenInvalid() from exc
+    if not isinstance(data, dict) or not isinstance(data.get("s"), int):
+        raise TokenInvalid()
+    signature = Signature.objects.select_for_update().filter(pk=data["s"]).first()
+    if signature is None:
+        raise TokenInvalid()
+    return signature, str(data.get("n", "")), expired
+
+
+def signature_for_token(token: str) -> Signature:
+    """The signature a token belongs to, checking it as ``signature_confirm`` would but
+    changing nothing. Raises TokenInvalid, TokenExpired or TokenUsed."""
+    with transaction.atomic():
+        signature, nonce, expired = _read_token(token)
+        if signature.status != S.UNCONFIRMED:
+            raise TokenUsed(signature)
+        if not nonce or nonce != signature.confirmation_nonce:
+            raise TokenInvalid()
+        if expired:
+            raise TokenExpired(signature)
+        return signature
+
+
+def _record(signature: Signature, *, from_status: str, actor: AbstractBaseUser | None = None,
+            note: str = "") -> None:
+    SignatureEvent.objects.create(signature=signature, actor=actor, from_status=from_status,
+                                  to_status=signature.status, note=note)
+
+
+def _queue_confirmation(signature: Signature) -> None:
+    signature.confirmation_sent_at = timezone.now()
+    signature.confirmation_send_count += 1
+    signature.save(update_fields=["confirmation_sent_at", "confirmation_send_count",
+                                  "updated_at"])
+    transaction.on_commit(lambda: tasks.send_signature_confirmation(signature.pk))
+
+
+@transaction.atomic
+def signature_submit(
+    *,
+    local_government: LocalGovernment,
+    statement_text: StatementText,
+    language: str,
+    signatory_name: str,
+    signatory_title: str,
+    contact_name: str,
+    department: str,
+    email: str,
+    website: str = "",
+    message: str = "",
+) -> Signature:
+    """Record a new signature (status ``unconfirmed``) and queue the confirmation email.
+
+    Raises ``AlreadySigned`` when the local government has a pending or published
+    signature (the UniqueConstraint ``one_active_signature_per_local_government`` backs it).
+    Consent to the statement and the privacy notice is checked by the form and stamped here.
+    """
+    active = Signature.objects.active().filter(local_government=local_government).first()
+    if active:
+        raise AlreadySigned(active)
+    signature = Signature.objects.create(
+        local_government=local_government, statement_text=statement_text,
+        statement_hash=statement_text.content_hash, language=language,
+        signatory_name=signatory_name, signatory_title=signatory_title,
+        contact_name=contact_name, department=department, email=email, website=website,
+        message=message, consented_at=timezone.now(),
+        confirmation_nonce=secrets.token_hex(16),
+    )
+    _record(signature, from_status="")
+    _queue_confirmation(signature)
+    return signature
+
+
+@transaction.atomic
+def signature_confirm(*, token: str) -> Signature:
+    """Confirm the email address behind ``token``: ``unconfirmed`` → ``pending`` (review).
+
+    Tokens are single use (the nonce is cleared) and expire after
+    ``SIGNATURE_CONFIRMATION_MAX_AGE`` seconds. Raises TokenInvalid (forged or unknown),
+    TokenExpired, TokenUsed, or AlreadySigned when another signature of the same local
+    government was confirmed first.
+    """
+    signature = signature_for_token(token)
+    signature = Signature.objects.select_for_update().get(pk=signature.pk)
+    other = (Signature.objects.active().filter(local_government=signature.local_government)
+             .exclude(pk=signature.pk).first())
+    if other:
+        raise AlreadySigned(other)
+    now = timezone.now()
+    signature.status = S.PENDING
+    signature.email_confirmed_at = now
+    signature.signed_on = timezone.localdate(now)
+    signature.confirmation_nonce = ""
+    try:
+        with transaction.atomic():
+            signature.save()
+    except IntegrityError as exc:  # confirmed concurrently by someone else
+        other = Signature.objects.active().get(local_government=signature.local_government)
+        raise AlreadySigned(other) from exc
+    _record(signature, from_status=S.UNCONFIRMED)
+    return signature
+
+
+@transaction.atomic
+def signature_resend_confirmation(*, signature: Signature) -> Signature:
+    """Send the confirmation email again to the address given when signing.
+
+    Raises InvalidTransition if already confirmed, ResendLimited after ``RESEND_MAX``
+    emails or within ``RESEND_INTERVAL`` of the previous one.
+    """
+    signature = Signature.objects.select_for_update().get(pk=signature.pk)
+    if signature.status != S.UNCONFIRMED:
+        raise InvalidTransition()
+    recent = (signature.confirmation_sent_at
+              and timezone.now() - signature.confirmation_sent_at < RESEND_INTERVAL)
+    if signature.confirmation_send_count >= RESEND_MAX or recent:
+        raise ResendLimited()
+    _queue_confirmation(signature)
+    return signature
+
+
+def _transition(signature: Signature, *, allowed_from: tuple[str, ...], to: str,
+                actor: AbstractBaseUser | None, note: str, **changes) -> Signature:
+    signature = Signature.objects.select_for_update().get(pk=signature.pk)
+    if signature.status not in allowed_from:
+        raise InvalidTransition()
+    from_status = signature.status
+    signature.status = to
+    for field, value in changes.items():
+        setattr(signature, field, value)
+    signature.save()
+    _record(signature, from_status=from_status, actor=actor, note=note)
+    return signature
+
+
+@transaction.atomic
+def signature_publish(*, signature: Signature, actor: AbstractBaseUser | None,
+                      note: str = "") -> Signature:
+    """Staff publish a confirmed signature (``pending`` → ``published``) and the contact
+    gets the next-steps email in the language they signed in. Raises InvalidTransition."""
+    signature = _transition(signature, allowed_from=(S.PENDING,), to=S.PUBLISHED, actor=actor,
+                            note=note, published_at=timezone.now())
+    if signature.email:
+        transaction.on_commit(lambda: tasks.send_signature_published(signature.pk))
+    return signature
+
+
+@transaction.atomic
+def signature_reject(*, signature: Signature, actor: AbstractBaseUser | None,
+                     reason: RejectionReason, note: str = "") -> Signature:
+    """Staff reject an unpublished signature with a reason from the staff-managed list."""
+    return _transition(signature, allowed_from=(S.UNCONFIRMED, S.PENDING), to=S.REJECTED,
+                       actor=actor, note=note, rejection_reason=reason)
+
+
+@transaction.atomic
+def signature_withdraw(*, signature: Signature, actor: AbstractBaseUser | None,
+                       note: str = "") -> Signature:
+    """Withdraw a pending or published signature (e.g. at the local government's request);
+    it leaves the public pages and the local government may sign again later."""
+    return _transition(signature, allowed_from=(S.PENDING, S.PUBLISHED), to=S.WITHDRAWN,
+                       actor=actor, note=note)

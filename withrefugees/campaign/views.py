@@ -1,0 +1,182 @@
+"""Public pages of step 1. Thin: forms validate, services write, selectors read."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from withrefugees.places.models import Country, LocalGovernment
+from withrefugees.places.services import local_government_submit
+
+from . import selectors, services
+from .forms import DirectoryForm, SignForm
+from .models import Signature
+
+SESSION_KEY = "campaign_signature_id"
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "campaign/home.html", {
+        "counts": selectors.signature_counts(),
+        "recent": selectors.public_signatures().order_by("-published_at")[:8],
+    })
+
+
+def statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "campaign/statement.html",
+                  {"text": selectors.statement_text_current()})
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "campaign/privacy.html")
+
+
+def _status_message(signature: Signature) -> str:
+    if signature.status == Signature.Status.PUBLISHED:
+        return _("%(lg)s has already signed the statement; it is listed in the directory. "
+                 "To change the signature, contact the campaign team at %(email)s.")
+    return _("A signature for %(lg)s has already been submitted and is awaiting review by "
+             "UNHCR. If you have questions, contact the campaign team at %(email)s.")
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="20/h", method="POST", block=True)
+def sign(request: HttpRequest) -> HttpResponse:
+    text = selectors.statement_text_current()
+    if text is None:
+        raise Http404("No statement has been published yet.")
+    already = None
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        lg = data["resolved_local_government"]
+        try:
+            if lg is None:
+                lg = local_government_submit(
+                    name=data["new_name"], country=Country.objects.get(pk=data["new_country"]),
+                    region_text=data["new_region"])
+            signature = services.signature_submit(
+                local_government=lg, statement_text=text, language=get_language()[:2],
+                signatory_name=data["signatory_name"], signatory_title=data["signatory_title"],
+                contact_name=data["contact_name"], department=data["department"],
+                email=data["email"], website=data["website"], message=data["message"],
+            )
+        except services.AlreadySigned as exc:
+            already = _status_message(exc.signature) % {
+                "lg": exc.signature.local_government.label,
+                "email": settings.CAMPAIGN_CONTACT_EMAIL}
+        else:
+            request.session[SESSION_KEY] = signature.pk
+            return redirect("campaign:sign_sent")
+    return render(request, "campaign/sign.html", {
+        "form": form, "text": text, "already": already,
+        "candidates": form.candidates if form.is_bound else [],
+    }, status=400 if form.is_bound and (form.errors or already) else 200)
+
+
+def _session_signature(request: HttpRequest) -> Signature | None:
+    pk = request.session.get(SESSION_KEY)
+    return Signature.objects.filter(pk=pk).select_related("local_government").first() if pk \
+        else None
+
+
+def sign_sent(request: HttpRequest) -> HttpResponse:
+    signature = _session_signature(request)
+    if signature is None:
+        return redirect("campaign:sign")
+    return render(request, "campaign/sign_sent.html", {"signature": signature})
+
+
+def _resend(request: HttpRequest, signature: Signature) -> None:
+    try:
+        services.signature_resend_confirmation(signature=signature)
+    except services.InvalidTransition:
+        messages.info(request, _("This email address has already been confirmed."))
+    except services.ResendLimited as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("We have sent the confirmation email again."))
+
+
+@require_POST
+@ratelimit(key="ip", rate="10/h", block=True)
+def resend(request: HttpRequest) -> HttpResponse:
+    signature = _session_signature(request)
+    if signature is None:
+        return redirect("campaign:sign")
+    _resend(request, signature)
+    return redirect("campaign:sign_sent")
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="30/h", method="POST", block=True)
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a page with a button (mail scanners open links); only POST confirms."""
+    context = {"token": token}
+    try:
+        if request.method == "POST":
+            if request.POST.get("action") == "resend":
+                return _resend_expired(request, token)
+            signature = services.signature_confirm(token=token)
+            return render(request, "campaign/confirmed.html", {"signature": signature})
+        context["signature"] = services.signature_for_token(token)
+        return render(request, "campaign/confirm.html", context)
+    except services.TokenExpired as exc:
+        context.update(error="expired", signature=exc.signature)
+    except services.TokenUsed as exc:
+        context.update(error="used", signature=exc.signature)
+    except services.TokenInvalid:
+        context.update(error="invalid")
+    except services.AlreadySigned as exc:
+        context.update(error="already", message=_status_message(exc.signature) % {
+            "lg": exc.signature.local_government.label,
+            "email": settings.CAMPAIGN_CONTACT_EMAIL})
+    return render(request, "campaign/confirm_error.html", context, status=400)
+
+
+def _resend_expired(request: HttpRequest, token: str) -> HttpResponse:
+    """From the expired-link page: re-send to the address given when signing."""
+    try:
+        services.signature_for_token(token)
+    except services.TokenExpired as exc:
+        request.session[SESSION_KEY] = exc.signature.pk
+        _resend(request, exc.signature)
+        return redirect("campaign:sign_sent")
+    except services.ServiceError:
+        pass
+    return redirect("campaign:confirm", token=token)
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryForm(request.GET or None)
+    params = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.directory(query=params.get("q", ""), country=params.get("country", ""),
+                             prefecture=params.get("prefecture", ""),
+                             sort=params.get("sort") or "name")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "campaign/directory.html", {
+        "form": form, "page": page, "query_string": query.urlencode(),
+        **selectors.directory_filters(),
+    })
+
+
+def signatory_map(request: HttpRequest) -> HttpResponse:
+    return render(request, "campaign/map.html", {
+        "points": selectors.map_points(),
+        "tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    })
+
+
+def profile(request: HttpRequest, pk: int) -> HttpResponse:
+    lg = get_object_or_404(LocalGovernment.objects.with_places(), pk=pk)
+    signature = selectors.profile(lg)
+    if signature is None:
+        raise Http404("This local government has no published signature.")
+    return render(request, "campaign/profile.html", {"lg": lg, "signature": signature})

@@ -1,0 +1,180 @@
+"""Reference data: countries (ISO 3166-1), regions (ISO 3166-2, incl. the 47 prefectures),
+local governments (Japan: JIS X 0402; world: GeoNames cities; or entered by a signer)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .folding import search_key
+
+
+def _is_ja() -> bool:
+    return (get_language() or "ja").startswith("ja")
+
+
+class Country(models.Model):
+    """A country by its ISO 3166-1 alpha-2 code, with names in ja and en."""
+
+    code = models.CharField(_("ISO 3166-1 code"), max_length=2, primary_key=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=100)
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["name_en"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """Name in the active language."""
+        return self.name_ja if _is_ja() and self.name_ja else self.name_en
+
+
+class Region(models.Model):
+    """A first-level subdivision (ISO 3166-2), e.g. ``JP-13`` 東京都."""
+
+    code = models.CharField(_("ISO 3166-2 code"), max_length=6, unique=True)
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="regions",
+                                verbose_name=_("country"))
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_ja if _is_ja() and self.name_ja else self.name_en
+
+
+class LocalGovernmentQuerySet(models.QuerySet):
+    def with_places(self) -> "LocalGovernmentQuerySet":
+        return self.select_related("country", "region")
+
+
+class LocalGovernment(models.Model):
+    """A city, town, village, ward, prefecture or region that can sign the statement.
+
+    Japanese entries carry their JIS X 0402 code (6 digits with check digit); world cities
+    their GeoNames id; entries typed in by a signer have neither (``source=submitted``).
+    """
+
+    class Kind(models.TextChoices):
+        PREFECTURE = "prefecture", _("prefecture")
+        DESIGNATED_CITY = "designated_city", _("designated city")
+        CITY = "city", _("city")
+        SPECIAL_WARD = "special_ward", _("special ward")
+        TOWN = "town", _("town")
+        VILLAGE = "village", _("village")
+        WORLD_CITY = "world_city", _("city (outside Japan)")
+        OTHER = "other", _("other local or regional government")
+
+    class DataSource(models.TextChoices):
+        JIS = "jis_x0402", _("JIS X 0402 code list")
+        GEONAMES = "geonames", _("GeoNames")
+        SUBMITTED = "submitted", _("entered by a signer")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    source = models.CharField(_("source"), max_length=20, choices=DataSource.choices)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("country"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("region / prefecture"))
+    region_text = models.CharField(_("region (as entered)"), max_length=150, blank=True)
+    jis_code = models.CharField(_("local government code (JIS X 0402)"), max_length=6,
+                                unique=True, null=True, blank=True)
+    geonames_id = models.PositiveIntegerField(_("GeoNames id"), unique=True, null=True,
+                                              blank=True)
+    name = models.CharField(_("official name"), max_length=200)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    reading = models.CharField(_("reading (katakana)"), max_length=200, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    search_key = models.TextField(editable=False, default="")
+
+    objects = LocalGovernmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("local government")
+        verbose_name_plural = _("local governments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(jis_code__isnull=True) | Q(jis_code__regex=r"^[0-9]{6}$"),
+                name="local_government_jis_code_6_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["prefecture", "designated_city", "city", "special_ward",
+                                      "town", "village", "world_city", "other"]),
+                name="local_government_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90))
+                & (Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180)),
+                name="local_government_coordinates_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["country", "kind"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def save(self, *args, **kwargs):
+        self.search_key = self.build_search_key()
+        super().save(*args, **kwargs)
+
+    def build_search_key(self) -> str:
+        """The folded names a search matches (see ``places.folding``)."""
+        return search_key(self.name, self.name_ja, self.reading, self.name_en)
+
+    @property
+    def display_name(self) -> str:
+        """Name in the active language (Japanese name in ja, English name in en)."""
+        if _is_ja():
+            return self.name_ja or self.name
+        return self.name_en or self.name
+
+    @property
+    def area_name(self) -> str:
+        """What tells same-name places apart: the prefecture in Japan, else the country."""
+        if self.country_id == "JP":
+            if self.kind == self.Kind.PREFECTURE:
+                return ""
+            return self.region.name if self.region else ""
+        parts = [self.region.name if self.region else self.region_text, self.country.name]
+        return ", ".join(p for p in parts if p)
+
+    @property
+    def label(self) -> str:
+        """``府中市（東京都）`` in ja, ``Fuchu City (Tokyo)`` in en; never ambiguous."""
+        area = self.area_name
+        if not area:
+            return self.display_name
+        return f"{self.display_name}（{area}）" if _is_ja() else f"{self.display_name} ({area})"
+
+
+class ReferenceDataset(models.Model):
+    """Which version (SHA-256 of its source file) of a dataset is loaded, so a re-run of
+    ``load_reference_data`` with unchanged files does nothing."""
+
+    name = models.CharField(_("dataset"), max_length=50, unique=True)
+    checksum = models.CharField(_("SHA-256 of the source"), max_length=64)
+    rows = models.PositiveIntegerField(_("rows"))
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reference dataset")
+        verbose_name_plural = _("reference datasets")
+
+    def __str__(self) -> str:
+        return self.name
