@@ -1,0 +1,29 @@
+"""Shared fixtures: reference data loaded once per test database, tasks run in-process,
+rate limits off unless a test turns them on, browser tests last."""
+
+import pytest
+from django.core.management import call_command
+from huey.contrib.djhuey import HUEY
+
+
+def pytest_collection_modifyitems(items):
+    # Browser tests use a live server and a flushed database: run them after the rest.
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
+        call_command("load_campaign_data", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_immediate_and_no_ratelimit(settings):
+    HUEY.immediate = True  # queued tasks run right after commit, in this process
+    settings.RATELIMIT_ENABLE = False
+    settings.SITE_URL = "http://testserver"
+    settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    yield

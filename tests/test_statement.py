@@ -1,0 +1,57 @@
+"""Statement versions: verbatim brochure text, hashes, immutability once signed."""
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from withrefugees.campaign.models import StatementText, content_hash
+from withrefugees.campaign.selectors import statement_text_current
+
+from .factories import SignatureFactory
+
+pytestmark = pytest.mark.django_db
+BROCHURE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_4d3b7db5f0856764.txt"
+
+
+def test_version_1_japanese_is_the_brochure_statement_verbatim():
+    text = statement_text_current("ja")
+    assert text.version.number == 1 and not text.is_translation
+    assert text.body.startswith("私たちは、一都市、一地域として、#WithRefugees")
+    assert text.body.endswith("「Cities #WithRefugees」の輪に加わり、ともに行動し、変化を生み出していきましょう。")
+    if not BROCHURE.exists():
+        pytest.skip("shared/seed is not beside this checkout")
+    source = BROCHURE.read_text(encoding="utf-8")
+    start = source.index("私たちは、一都市、一地域として")
+    end = source.index("変化を生み出していきましょう。") + len("変化を生み出していきましょう。")
+    flat = lambda s: "".join(s.split())  # noqa: E731 - the PDF text wraps lines mid-sentence
+    assert flat(text.body) == flat(source[start:end])
+
+
+def test_english_is_marked_as_translation():
+    text = statement_text_current("en")
+    assert text.language == "en" and text.is_translation
+    assert "#WithRefugees" in text.body
+
+
+def test_content_hash_is_sha256_of_normalised_text():
+    text = statement_text_current("ja")
+    assert text.content_hash == content_hash(text.title + "\n" + text.body)
+    assert len(text.content_hash) == 64
+
+
+def test_signed_text_is_immutable_and_unsigned_text_replaceable():
+    ja = statement_text_current("ja")  # signed by the brochure participants
+    ja.body += "追加"
+    with pytest.raises(ValidationError):
+        ja.save()
+    en = StatementText.objects.get(pk=statement_text_current("en").pk)
+    assert not en.is_signed
+    en.body = "Official English text."
+    en.is_translation = False
+    en.save()
+    assert en.content_hash == content_hash(en.title + "\nOfficial English text.")
+    SignatureFactory(statement_text=en, language="en")
+    en.body = "Changed again."
+    with pytest.raises(ValidationError):
+        en.save()
