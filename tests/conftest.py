@@ -27,3 +27,17 @@ def _tasks_immediate_and_no_ratelimit(settings):
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     yield
+
+
+@pytest.fixture
+def client(client, django_capture_on_commit_callbacks):
+    """The test client, with after-commit callbacks (queued emails) run after each request,
+    as they would be when the request's transaction commits."""
+    original = client.request
+
+    def request(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return original(**kwargs)
+
+    client.request = request
+    return client

@@ -1,0 +1,230 @@
+"""Signing (step 1): form, email confirmation, tokens, duplicates, bad input, resend."""
+
+from unittest import mock
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+from django.utils import translation
+
+from withrefugees.campaign import services
+from withrefugees.campaign.models import Signature, SignatureEvent
+from withrefugees.places.models import LocalGovernment
+
+from .factories import SignatureFactory, jp
+
+pytestmark = pytest.mark.django_db
+S = Signature.Status
+
+
+def form_data(**overrides):
+    data = {
+        "place_query": "府中市（広島県）", "local_government": str(jp("342084").pk),
+        "signatory_name": "佐藤一郎", "signatory_title": "市長", "contact_name": "田中花子",
+        "department": "総務課", "email": "kokusai@city.fuchu.hiroshima.jp",
+        "website": "https://www.city.fuchu.hiroshima.jp/", "message": "",
+        "consent_statement": "on", "consent_privacy": "on",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def sign(client, lang="ja", **overrides):
+    with translation.override(lang):
+        url = reverse("campaign:sign")
+    return client.post(url, form_data(**overrides))
+
+
+def confirm_url_from(mail) -> str:
+    line = next(x for x in mail.body.splitlines() if "/sign/confirm/" in x)
+    return line.strip().replace("http://testserver", "")
+
+
+def test_sign_page_shows_current_statement_in_reader_language(client):
+    ja = client.get("/ja/sign/").content.decode()
+    en = client.get("/en/sign/").content.decode()
+    assert "私たちは、一都市、一地域として" in ja
+    assert "We hereby declare" in en and "translation" in en
+
+
+def test_sign_confirm_flow_records_version_and_sends_email_in_signer_language(client,
+                                                                             mailoutbox):
+    response = sign(client, lang="en")
+    assert response.status_code == 302 and response.url == "/en/sign/sent/"
+    signature = Signature.objects.get(local_government__jis_code="342084")
+    assert signature.status == S.UNCONFIRMED and signature.language == "en"
+    assert signature.statement_text.language == "en"
+    assert signature.statement_hash == signature.statement_text.content_hash
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["kokusai@city.fuchu.hiroshima.jp"]
+    assert "Confirm the Cities #WithRefugees signature" in mail.subject
+    url = confirm_url_from(mail)
+    assert url.startswith("/en/sign/confirm/")
+
+    page = client.get(url)  # a GET (a mail scanner) never confirms
+    assert page.status_code == 200 and b'name="action"' in page.content
+    signature.refresh_from_db()
+    assert signature.status == S.UNCONFIRMED
+
+    done = client.post(url, {"action": "confirm"})
+    assert done.status_code == 200
+    signature.refresh_from_db()
+    assert signature.status == S.PENDING and signature.email_confirmed_at
+    assert signature.signed_on is not None
+    assert list(signature.events.values_list("from_status", "to_status")) == [
+        ("", S.UNCONFIRMED), (S.UNCONFIRMED, S.PENDING)]
+
+    again = client.post(url, {"action": "confirm"})  # single use
+    assert again.status_code == 400
+    assert "already been used".encode() in again.content or "使用" in again.content.decode()
+
+
+def test_japanese_signer_gets_japanese_email(client, mailoutbox):
+    sign(client, lang="ja")
+    assert "署名" in mailoutbox[0].subject or "確認" in mailoutbox[0].subject
+    assert "/ja/sign/confirm/" in mailoutbox[0].body
+
+
+def test_forged_and_tampered_tokens_get_a_clear_page(client):
+    for token in ["nonsense", signing.dumps({"s": 1, "n": "x"}, salt="other-salt")]:
+        response = client.get(f"/ja/sign/confirm/{token}/")
+        assert response.status_code == 400
+        response = client.post(f"/en/sign/confirm/{token}/", {"action": "confirm"})
+        assert response.status_code == 400 and b"not valid" in response.content
+
+
+def test_expired_token_offers_a_new_link(client, mailoutbox, settings):
+    signature = SignatureFactory()
+    with mock.patch("time.time", return_value=1_000_000_000):
+        token = services.confirmation_token(signature)
+    response = client.get(f"/en/sign/confirm/{token}/")
+    assert response.status_code == 400 and b"expired" in response.content
+    response = client.post(f"/en/sign/confirm/{token}/", {"action": "confirm"})
+    signature.refresh_from_db()
+    assert signature.status == S.UNCONFIRMED
+    response = client.post(f"/en/sign/confirm/{token}/", {"action": "resend"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [signature.email]
+
+
+def test_resend_is_limited(client, mailoutbox):
+    sign(client)
+    assert len(mailoutbox) == 1
+    response = client.post("/ja/sign/resend/", follow=True)  # too soon after the first
+    assert len(mailoutbox) == 1
+    signature = Signature.objects.get(local_government__jis_code="342084")
+    Signature.objects.filter(pk=signature.pk).update(confirmation_sent_at=None,
+                                                     confirmation_send_count=2)
+    client.post("/ja/sign/resend/")
+    assert len(mailoutbox) == 2
+    Signature.objects.filter(pk=signature.pk).update(confirmation_sent_at=None,
+                                                     confirmation_send_count=5)
+    response = client.post("/en/sign/resend/", follow=True)
+    assert len(mailoutbox) == 2
+    assert b"too many" in response.content
+
+
+def test_already_signed_local_government_cannot_sign_again(client, mailoutbox):
+    shibuya = jp("131130")  # published on first run
+    response = sign(client, lang="en", place_query="渋谷区", local_government=str(shibuya.pk),
+                    signatory_name="Typed name")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "already signed" in body and "jpntocities@unhcr.org" in body
+    assert 'value="Typed name"' in body  # nothing typed is lost
+    assert not mailoutbox
+    SignatureFactory(status=S.PENDING, local_government=jp("132063"))
+    response = sign(client, lang="en", place_query="府中市", local_government=str(
+        jp("132063").pk))
+    assert b"awaiting review" in response.content
+
+
+def test_database_allows_one_active_signature_per_local_government():
+    from django.db import IntegrityError, transaction
+
+    SignatureFactory(status=S.PENDING)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SignatureFactory(status=S.PENDING)
+
+
+def test_second_confirmation_for_same_local_government_is_refused(client):
+    first, second = SignatureFactory(), SignatureFactory(confirmation_nonce="1" * 32)
+    services.signature_confirm(token=services.confirmation_token(first))
+    response = client.post(f"/en/sign/confirm/{services.confirmation_token(second)}/",
+                           {"action": "confirm"})
+    assert response.status_code == 400 and b"already" in response.content
+    second.refresh_from_db()
+    assert second.status == S.UNCONFIRMED
+
+
+@pytest.mark.parametrize("lang,missing_text", [("en", "This field is required"),
+                                               ("ja", "このフィールドは必須です")])
+def test_missing_fields_are_reported_and_input_kept(client, lang, missing_text):
+    response = sign(client, lang=lang, signatory_name="", email="", consent_privacy=None,
+                    contact_name="残す名前")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert missing_text in body
+    assert 'value="残す名前"' in body
+    assert 'aria-invalid="true"' in body and "error-summary" in body
+    assert not Signature.objects.filter(local_government__jis_code="342084").exists()
+
+
+def test_invalid_email_and_over_long_text(client):
+    response = sign(client, lang="en", email="not-an-email", message="あ" * 1001,
+                    signatory_name="x" * 101)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Enter a valid email address" in body
+    assert "at most 1000 characters" in body and "at most 100 characters" in body
+    assert "あ" * 1001 in body  # kept for correction
+
+
+def test_markup_is_stored_as_text_and_shown_inert(client, mailoutbox):
+    script = '<script>alert("x")</script><b>太字</b>'
+    sign(client, signatory_name=script, department=script, message=script)
+    signature = Signature.objects.get(local_government__jis_code="342084")
+    assert signature.signatory_name == script
+    page = client.get(confirm_url_from(mailoutbox[0])).content.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;x&quot;)" in page
+
+
+def test_no_js_typed_name_resolves_or_offers_a_choice(client):
+    one = sign(client, place_query="しぶや", local_government="")
+    assert one.status_code == 400  # 渋谷区 resolved, but it has already signed
+    assert "渋谷区" in one.content.decode()
+    several = sign(client, place_query="府中", local_government="")
+    body = several.content.decode()
+    assert several.status_code == 400
+    assert 'type="radio" name="local_government"' in body
+    assert "府中市（東京都）" in body and "府中市（広島県）" in body
+    chosen = sign(client, place_query="府中", local_government=str(jp("342084").pk))
+    assert chosen.status_code == 302
+    none = sign(client, place_query="存在しない町", local_government="")
+    assert none.status_code == 400 and "存在しない町" in none.content.decode()
+
+
+def test_local_government_not_in_the_data_is_entered_as_name_country_region(client):
+    response = sign(client, lang="en", place_query="", local_government="", not_listed="on",
+                    new_name="Gemeinde Beispiel", new_country="DE", new_region="Bayern")
+    assert response.status_code == 302
+    lg = LocalGovernment.objects.get(name="Gemeinde Beispiel")
+    assert lg.source == "submitted" and lg.country_id == "DE" and lg.region_text == "Bayern"
+    missing = sign(client, lang="en", place_query="", local_government="", not_listed="on",
+                   new_name="", new_country="")
+    assert missing.status_code == 400 and b"Choose the country" in missing.content
+
+
+def test_sign_post_is_rate_limited(client, settings):
+    settings.RATELIMIT_ENABLE = True
+    from django.core.cache import cache
+
+    cache.clear()
+    codes = [sign(client, place_query="", local_government="").status_code for _ in range(21)]
+    assert codes[:20] == [400] * 20 and codes[20] == 429
+    cache.clear()
+
+
+def test_events_record_every_transition():
+    assert SignatureEvent.objects.filter(signature__origin="campaign_record").count() == 4
