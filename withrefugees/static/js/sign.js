@@ -15,7 +15,6 @@
   input.parentNode.removeChild(input);
   var url = host.getAttribute("data-search-url");
   var timer = null;
-  var t = window.gettext || function (s) { return s; };
   window.accessibleAutocomplete({
     element: wrapper,
     id: "id_place_query",
@@ -44,12 +43,12 @@
       }, 150);
     },
     onConfirm: function (r) { if (r) hidden.value = r.id; },
-    tNoResults: function () { return t("No local government found"); },
-    tStatusQueryTooShort: function (n) { return interpolate(t("Type %s or more characters for results"), [n]); },
-    tStatusNoResults: function () { return t("No search results"); },
-    tStatusSelectedOption: function (sel, len, idx) { return interpolate(t("%s, %s of %s is highlighted"), [sel, idx + 1, len]); },
-    tStatusResults: function (len, opt) { return interpolate(t("%s results are available. %s"), [len, opt]); },
-    tAssistiveHint: function () { return t("When autocomplete results are available use up and down arrows to review and enter to select."); }
+    tNoResults: function () { return gettext("No local government found"); },
+    tStatusQueryTooShort: function (n) { return interpolate(gettext("Type %s or more characters for results"), [n]); },
+    tStatusNoResults: function () { return gettext("No search results"); },
+    tStatusSelectedOption: function (sel, len, idx) { return interpolate(gettext("%s, %s of %s is highlighted"), [sel, idx + 1, len]); },
+    tStatusResults: function (len, opt) { return interpolate(gettext("%s results are available. %s"), [len, opt]); },
+    tAssistiveHint: function () { return gettext("When autocomplete results are available use up and down arrows to review and enter to select."); }
   });
   var field = document.getElementById("id_place_query");
   if (field) {
