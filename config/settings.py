@@ -147,6 +147,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     BASE_DIR / "withrefugees" / "static",
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    ("vendor/leaflet.markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster"
+     / "dist"),
     ("vendor/topojson-client", BASE_DIR / "node_modules" / "topojson-client" / "dist"),
     ("vendor/world-atlas", BASE_DIR / "node_modules" / "world-atlas"),
     ("vendor/accessible-autocomplete", BASE_DIR / "node_modules" / "accessible-autocomplete"

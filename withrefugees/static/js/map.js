@@ -7,7 +7,7 @@
   var data = document.getElementById("map-points");
   if (!el || !data || !window.L) return;
   var points = JSON.parse(data.textContent);
-  var map = L.map(el, {worldCopyJump: true, attributionControl: true}).setView([36.5, 137.5], 5);
+  var map = L.map(el, {worldCopyJump: true, attributionControl: true, minZoom: 2, maxZoom: 12}).setView([36.5, 137.5], 5);
   var tileUrl = el.getAttribute("data-tile-url");
   if (tileUrl) {
     L.tileLayer(tileUrl, {attribution: el.getAttribute("data-tile-attribution") || "", maxZoom: 18}).addTo(map);
@@ -25,18 +25,44 @@
     })
     .catch(function () { /* the list below the map still has everything */ });
   map.attributionControl.addAttribution("Natural Earth");
-  var icon = L.divIcon({className: "signatory-marker", iconSize: [18, 18], html: "<span></span>"});
+  // Markers are at least 24x24 px (WCAG 2.2 target size); nearby ones are clustered
+  // (leaflet.markercluster) so that no two targets overlap.
+  var icon = L.divIcon({className: "signatory-marker", iconSize: [24, 24], html: "<span></span>"});
+  var clusterLabel = el.getAttribute("data-cluster-label") || "%s";
+  var group = L.markerClusterGroup({
+    showCoverageOnHover: false,
+    maxClusterRadius: 40,
+    iconCreateFunction: function (cluster) {
+      var n = cluster.getChildCount();
+      return L.divIcon({className: "signatory-cluster", iconSize: [40, 40],
+                        html: "<span>" + n + "</span>"});
+    }
+  });
+  group.on("animationend spiderfied unspiderfied", labelClusters);
+  map.on("zoomend moveend", labelClusters);
+  function labelClusters() {
+    group.getLayers(); // clusters are re-created on zoom: label the visible ones
+    el.querySelectorAll(".signatory-cluster").forEach(function (node) {
+      var n = node.textContent.trim();
+      var label = clusterLabel.replace("%s", n);
+      node.setAttribute("title", label);
+      node.setAttribute("aria-label", label);
+      node.setAttribute("role", "button");
+    });
+  }
   var bounds = [];
   points.forEach(function (p) {
-    var label = p.area ? p.name + " (" + p.area + ")" : p.name;
+    var label = p.label;
     var marker = L.marker([p.lat, p.lon], {icon: icon, title: label, alt: label, keyboard: true});
     var link = document.createElement("a");
     link.href = p.url;
     link.textContent = label;
     marker.bindPopup(link);
-    marker.addTo(map);
+    group.addLayer(marker);
     bounds.push([p.lat, p.lon]);
   });
+  map.addLayer(group);
+  labelClusters();
   if (bounds.length > 1) map.fitBounds(bounds, {padding: [30, 30], maxZoom: 8});
   else if (bounds.length === 1) map.setView(bounds[0], 7);
 })();

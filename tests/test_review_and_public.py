@@ -1,0 +1,170 @@
+"""Review by UNHCR staff in the admin, and the public pages built on published signatures."""
+
+import pytest
+from django.urls import reverse
+
+from withrefugees.campaign import selectors, services
+from withrefugees.campaign.models import RejectionReason, Signature
+from withrefugees.campaign.selectors import review_hints
+
+from .factories import SignatureFactory, StaffFactory, jp
+
+pytestmark = pytest.mark.django_db
+S = Signature.Status
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(StaffFactory())
+    return client
+
+
+def review_url(signature):
+    return reverse("admin:campaign_signature_review", args=[signature.pk])
+
+
+def test_queue_lists_pending_signatures(staff_client):
+    pending = SignatureFactory(status=S.PENDING)
+    page = staff_client.get("/ja/admin/campaign/signature/?status__exact=pending")
+    assert page.status_code == 200
+    assert pending.local_government.name in page.content.decode()
+
+
+def test_publish_records_who_and_emails_contact_in_their_language(staff_client, mailoutbox):
+    signature = SignatureFactory(status=S.PENDING, language="en")
+    response = staff_client.post(review_url(signature), {"decision": "publish",
+                                                         "note": "checked by phone"})
+    assert response.status_code == 302
+    signature.refresh_from_db()
+    assert signature.status == S.PUBLISHED and signature.published_at
+    event = signature.events.get(to_status=S.PUBLISHED)
+    assert event.from_status == S.PENDING and event.actor.is_staff
+    assert event.note == "checked by phone"
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [signature.email]
+    assert "is now listed" in mailoutbox[0].subject
+    assert "Pledge" in mailoutbox[0].body and "/en/signatories/" in mailoutbox[0].body
+
+
+def test_reject_needs_a_reason_from_the_staff_list(staff_client):
+    signature = SignatureFactory(status=S.PENDING)
+    response = staff_client.post(review_url(signature), {"decision": "reject"})
+    assert response.status_code == 200
+    signature.refresh_from_db()
+    assert signature.status == S.PENDING
+    reason = RejectionReason.objects.first()
+    staff_client.post(review_url(signature), {"decision": "reject", "reason": reason.pk})
+    signature.refresh_from_db()
+    assert signature.status == S.REJECTED and signature.rejection_reason == reason
+
+
+def test_withdraw_removes_from_public_pages_and_allows_signing_again(staff_client, client):
+    shibuya = jp("131130")
+    signature = shibuya.signatures.get()
+    assert client.get(f"/ja/signatories/{shibuya.pk}/").status_code == 200
+    staff_client.post(review_url(signature), {"decision": "withdraw"})
+    signature.refresh_from_db()
+    assert signature.status == S.WITHDRAWN
+    assert client.get(f"/ja/signatories/{shibuya.pk}/").status_code == 404
+    SignatureFactory(local_government=shibuya, status=S.PENDING)  # no longer blocked
+
+
+def test_invalid_transition_is_refused():
+    signature = SignatureFactory()  # unconfirmed
+    with pytest.raises(services.InvalidTransition):
+        services.signature_publish(signature=signature, actor=None)
+
+
+def test_review_needs_staff(client):
+    signature = SignatureFactory(status=S.PENDING)
+    response = client.get(review_url(signature))
+    assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_bulk_publish_action(staff_client):
+    signature = SignatureFactory(status=S.PENDING)
+    staff_client.post("/ja/admin/campaign/signature/", {
+        "action": "publish_selected", "_selected_action": [signature.pk]})
+    signature.refresh_from_db()
+    assert signature.status == S.PUBLISHED
+
+
+@pytest.mark.parametrize("email,website,country,expect_ok,expect_warn", [
+    ("a@city.fuchu.tokyo.jp", "https://www.city.fuchu.tokyo.jp/", "JP", 2, 0),
+    ("a@gmail.com", "https://www.city.fuchu.tokyo.jp/", "JP", 0, 3),
+    ("a@city.example.lg.jp", "", "JP", 1, 0),
+])
+def test_review_hints(email, website, country, expect_ok, expect_warn):
+    signature = SignatureFactory.build(email=email, website=website)
+    levels = [level for level, _text in review_hints(signature)]
+    assert levels.count("ok") == expect_ok and levels.count("warn") == expect_warn
+
+
+# --- public pages ------------------------------------------------------------------------
+def test_home_in_japanese_lists_the_four_loaded_signatories(client):
+    assert client.get("/").url == "/ja/"
+    body = client.get("/ja/").content.decode()
+    for name in ("東京都", "広島市", "文京区", "渋谷区"):
+        assert name in body
+    counts = selectors.signature_counts()
+    assert (counts.local_governments, counts.countries, counts.in_japan) == (4, 1, 4)
+    assert '<html lang="ja">' in body and 'href="/en/"' in body
+
+
+def test_directory_search_filter_sort_and_pagination(client):
+    body = client.get("/ja/signatories/?q=しぶや").content.decode()
+    assert "渋谷区" in body and "文京区" not in body
+    body = client.get("/en/signatories/?q=Bunkyo").content.decode()
+    assert "Bunkyo" in body and "Shibuya" not in body
+    body = client.get("/ja/signatories/?prefecture=JP-34").content.decode()
+    assert "広島市" in body and "渋谷区" not in body
+    body = client.get("/ja/signatories/?country=JP&sort=-date").content.decode()
+    assert body.count("不明") >= 4 or body.count("unknown") >= 4  # dates not invented
+    for i, code in enumerate(["011002", "012025", "012033", "012041", "012050", "012068",
+                              "012076", "012084", "012092", "012106", "012114", "012122",
+                              "012131", "012149", "012157", "012165", "012173", "012181",
+                              "012190", "012203", "012211", "012220", "012238", "012246",
+                              "012254", "012262", "012271", "012289", "012297", "012301"]):
+        SignatureFactory(local_government=jp(code), status=S.PUBLISHED,
+                         published_at="2026-01-01T00:00Z", email=f"a{i}@x.example")
+    page1 = client.get("/en/signatories/").content.decode()
+    page2 = client.get("/en/signatories/?page=2").content.decode()
+    assert "Page 1 of 2" in page1 and "Page 2 of 2" in page2
+    assert client.get("/en/signatories/?page=999&sort=bogus&country=ZZ").status_code == 200
+
+
+def test_profile_and_map_show_public_data_only(client):
+    signature = SignatureFactory(status=S.PUBLISHED, published_at="2026-01-01T00:00Z",
+                                 message="ともに歩みます")
+    lg = signature.local_government
+    profile = client.get(f"/ja/signatories/{lg.pk}/").content.decode()
+    assert "府中市" in profile and "東京都" in profile and "ともに歩みます" in profile
+    assert "山田太郎" in profile  # signatory is public
+    for private in (signature.email, signature.contact_name, signature.department):
+        assert private not in profile
+    english = client.get(f"/en/signatories/{lg.pk}/").content.decode()
+    assert "Fuchu City" in english and "Version 1" in english
+    map_page = client.get("/ja/map/").content.decode()
+    assert f'/ja/signatories/{lg.pk}/' in map_page and "府中市（東京都）" in map_page
+    assert signature.email not in map_page and signature.contact_name not in map_page
+    directory = client.get("/ja/signatories/").content.decode()
+    assert signature.email not in directory
+
+
+def test_unpublished_signature_has_no_profile(client):
+    signature = SignatureFactory(status=S.PENDING)
+    assert client.get(f"/ja/signatories/{signature.local_government_id}/").status_code == 404
+    assert client.get("/ja/signatories/99999999/").status_code == 404
+
+
+def test_every_public_page_has_a_language_switch(client):
+    for path in ("/ja/", "/ja/sign/", "/ja/signatories/", "/ja/map/", "/ja/statement/",
+                 "/ja/privacy/", f"/ja/signatories/{jp('131130').pk}/"):
+        body = client.get(path).content.decode()
+        assert 'hreflang="en"' in body and f'href="{path.replace("/ja/", "/en/", 1)}"' in body
+
+
+def test_autocomplete_json(client):
+    data = client.get("/ja/places/search.json", {"q": "ｼﾌﾞﾔ"}).json()
+    assert data["results"][0]["code"] == "131130"
+    assert data["results"][0]["label"] == "渋谷区（東京都）"
+    assert client.get("/ja/places/search.json", {"q": "x" * 5000}).status_code == 200
