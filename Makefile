@@ -59,6 +59,8 @@ lint: $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(MANAGE) makemessages -l ja -l en --ignore=.venv --ignore=node_modules --no-obsolete
 	$(MANAGE) makemessages -d djangojs -l ja -l en --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
+	# English is the source language: its catalogue copies each msgid (GNU gettext msgen).
+	for f in locale/en/LC_MESSAGES/*.po; do msgen --no-wrap "$$f" -o "$$f"; done
 
 clean:
 	rm -rf $(VENV) node_modules var/static

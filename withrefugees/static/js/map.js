@@ -28,7 +28,6 @@
   // Markers are at least 24x24 px (WCAG 2.2 target size); nearby ones are clustered
   // (leaflet.markercluster) so that no two targets overlap.
   var icon = L.divIcon({className: "signatory-marker", iconSize: [24, 24], html: "<span></span>"});
-  var clusterLabel = el.getAttribute("data-cluster-label") || "%s";
   var group = L.markerClusterGroup({
     showCoverageOnHover: false,
     maxClusterRadius: 40,
@@ -44,7 +43,8 @@
     group.getLayers(); // clusters are re-created on zoom: label the visible ones
     el.querySelectorAll(".signatory-cluster").forEach(function (node) {
       var n = node.textContent.trim();
-      var label = clusterLabel.replace("%s", n);
+      var label = interpolate(ngettext("%s signatory here: zoom in to see it",
+                                       "%s signatories here: zoom in to see them", n), [n]);
       node.setAttribute("title", label);
       node.setAttribute("aria-label", label);
       node.setAttribute("role", "button");
