@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "withrefugees.core.apps.StaticFilesConfig",  # django.contrib.staticfiles
     "django.contrib.humanize",
     "huey.contrib.djhuey",
     "django_countries",
@@ -153,6 +153,7 @@ STATICFILES_DIRS = [
     ("vendor/world-atlas", BASE_DIR / "node_modules" / "world-atlas"),
     ("vendor/accessible-autocomplete", BASE_DIR / "node_modules" / "accessible-autocomplete"
      / "dist"),
+    ("vendor/noto-sans-jp", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans-jp"),
     ("vendor/design-tokens", BASE_DIR / "node_modules" / "@digital-go-jp" / "design-tokens"
      / "dist"),
 ]
