@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test setup superuser lint messages reference-data clean
+.PHONY: run test setup superuser lint messages bench clean .gettext .chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,14 +24,24 @@ node_modules/.installed: package-lock.json
 .gettext:
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
 
-setup: $(VENV)/.installed node_modules/.installed .gettext
+PO_FILES     := $(wildcard locale/*/LC_MESSAGES/*.po)
+STATIC_FILES := $(shell find withrefugees/static -type f 2>/dev/null)
+
+# Catalogues and static files are rebuilt only when their sources change.
+var/.messages: $(PO_FILES) | $(VENV)/.installed .gettext
 	@mkdir -p var
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+	touch $@
+
+var/static/.collected: $(STATIC_FILES) node_modules/.installed config/settings.py withrefugees/core/apps.py
+	$(MANAGE) collectstatic --noinput -v0
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed var/.messages var/static/.collected
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) createcachetable
 	$(MANAGE) load_reference_data
 	$(MANAGE) load_campaign_data
-	$(MANAGE) collectstatic --noinput -v0
 
 run: setup
 	@echo "Cities #WithRefugees: http://$(HOST):$(PORT)/  (staff account: make superuser)"
@@ -49,9 +59,12 @@ superuser: $(VENV)/.installed
 .chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
-test: $(VENV)/.installed node_modules/.installed .gettext .chromium
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+test: $(VENV)/.installed node_modules/.installed var/.messages .chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks (not part of the test run): see bench/README.md.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/directory_search.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

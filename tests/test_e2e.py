@@ -136,11 +136,11 @@ def test_sign_confirm_publish_then_listed_everywhere(site, smtp_sink, page):
     page.fill("#id_username", staff.username)
     page.fill("#id_password", STAFF_PASSWORD)
     page.locator("input[type=submit]").click()
-    page.goto(f"{url}/ja/admin/campaign/signature/?status__exact=pending")
+    page.goto(f"{url}/ja/admin/campaign/signatureawaitingreview/")
     page.locator("a.button", has_text=re.compile(".")).first.click()
     page.check("input[name=decision][value=publish]")
     page.locator("input[type=submit].default").click()
-    page.wait_for_url(re.compile(r"status__exact=pending"))
+    page.wait_for_url(re.compile(r"/admin/campaign/signatureawaitingreview/$"))
     published = smtp_sink.wait_for(2)
     assert "/ja/signatories/" in body_text(published)
 

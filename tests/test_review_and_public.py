@@ -23,11 +23,17 @@ def review_url(signature):
     return reverse("admin:campaign_signature_review", args=[signature.pk])
 
 
-def test_queue_lists_pending_signatures(staff_client):
+def test_queue_lists_only_signatures_awaiting_review(staff_client):
     pending = SignatureFactory(status=S.PENDING)
-    page = staff_client.get("/ja/admin/campaign/signature/?status__exact=pending")
+    SignatureFactory(local_government=jp("342084"))  # unconfirmed: not in the queue
+    page = staff_client.get("/ja/admin/campaign/signatureawaitingreview/")
     assert page.status_code == 200
-    assert pending.local_government.name in page.content.decode()
+    body = page.content.decode()
+    assert pending.local_government.label in body and "府中市（広島県）" not in body
+    assert reverse("admin:campaign_signature_review", args=[pending.pk]) in body
+    assert "渋谷区" not in body  # published
+    hints = staff_client.get(reverse("admin:campaign_signature_review", args=[pending.pk]))
+    assert "city.fuchu.tokyo.jp" in hints.content.decode()
 
 
 def test_publish_records_who_and_emails_contact_in_their_language(staff_client, mailoutbox):

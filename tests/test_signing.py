@@ -77,7 +77,7 @@ def test_sign_confirm_flow_records_version_and_sends_email_in_signer_language(cl
 
     again = client.post(url, {"action": "confirm"})  # single use
     assert again.status_code == 400
-    assert "already been used".encode() in again.content or "使用" in again.content.decode()
+    assert b"already been used" in again.content or "使用" in again.content.decode()
 
 
 def test_japanese_signer_gets_japanese_email(client, mailoutbox):
@@ -221,10 +221,48 @@ def test_sign_post_is_rate_limited(client, settings):
     from django.core.cache import cache
 
     cache.clear()
-    codes = [sign(client, place_query="", local_government="").status_code for _ in range(21)]
+    codes = [sign(client, place_query="", local_government="", email=f"a{i}@x.example"
+                  ).status_code for i in range(21)]
     assert codes[:20] == [400] * 20 and codes[20] == 429
     cache.clear()
 
 
 def test_events_record_every_transition():
     assert SignatureEvent.objects.filter(signature__origin="campaign_record").count() == 4
+
+
+BAD_VALUES = ["", " ", "\x00", "a\x00b", "<img src=x onerror=alert(1)>", "'; DROP TABLE x;--",
+              "=cmd|' /C calc'!A0", "x" * 5000, "𠮷野家🙂", "\u202e\u200b", "-1", "1e309",
+              "99999999999999999999999"]
+
+
+@pytest.mark.parametrize("field", ["place_query", "local_government", "signatory_name",
+                                   "email", "website", "message", "new_country", "not_listed",
+                                   "consent_statement"])
+def test_bad_input_never_gives_a_server_error(client, field):
+    for value in BAD_VALUES:
+        response = sign(client, lang="en", **{field: value})
+        assert response.status_code in (302, 400), (field, value, response.status_code)
+
+
+@pytest.mark.parametrize("token", ["", "a" * 3000, "..:..", "e30:1:abc", "%00", "🙂"])
+def test_odd_tokens_never_give_a_server_error(client, token):
+    for method in (client.get, client.post):
+        response = method(f"/en/sign/confirm/{token}/")
+        assert response.status_code in (400, 404)
+
+
+def test_one_mailbox_cannot_be_flooded_through_the_sign_form(client, settings, mailoutbox):
+    from django.core.cache import cache
+
+    settings.RATELIMIT_ENABLE = True
+    cache.clear()
+    codes = []
+    for code in ["011002", "012025", "012033", "012041", "012050", "012068", "012076",
+                 "012084", "012092", "012106", "012114"]:
+        lg = jp(code)
+        codes.append(sign(client, lang="en", place_query=lg.name, local_government=str(lg.pk),
+                          email="Victim@Example.org").status_code)
+    assert codes[:10] == [302] * 10 and codes[10] == 429
+    assert len(mailoutbox) == 10
+    cache.clear()

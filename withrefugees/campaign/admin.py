@@ -13,8 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from withrefugees.core.errors import ServiceError
 
 from . import selectors, services
-from .models import (RejectionReason, Signature, SignatureEvent, StatementText,
-                     StatementVersion)
+from .models import (
+    RejectionReason,
+    Signature,
+    SignatureAwaitingReview,
+    SignatureEvent,
+    StatementText,
+    StatementVersion,
+)
 
 
 class StatementTextForm(forms.ModelForm):
@@ -165,8 +171,7 @@ class SignatureAdmin(admin.ModelAdmin):
             else:
                 messages.success(request, _("%(lg)s: decision recorded.") % {
                     "lg": signature.local_government.label})
-                return redirect(reverse("admin:campaign_signature_changelist")
-                                + "?status__exact=pending")
+                return redirect("admin:campaign_signatureawaitingreview_changelist")
         context = {**self.admin_site.each_context(request), "opts": self.model._meta,
                    "title": _("Review signature"), "signature": signature, "form": form,
                    "hints": selectors.review_hints(signature),
@@ -191,3 +196,19 @@ class SignatureAdmin(admin.ModelAdmin):
     @admin.action(description=_("Withdraw selected signatures"), permissions=["change"])
     def withdraw_selected(self, request, queryset):
         self._bulk(request, queryset, "withdraw")
+
+
+@admin.register(SignatureAwaitingReview)
+class SignatureAwaitingReviewAdmin(SignatureAdmin):
+    """The queue: only ``pending`` signatures, oldest first, each with a Review button."""
+
+    list_filter = ["origin", "language", "local_government__country"]
+    date_hierarchy = None
+    inlines = []
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=Signature.Status.PENDING).order_by(
+            "email_confirmed_at")
+
+    def get_urls(self):
+        return super(SignatureAdmin, self).get_urls()

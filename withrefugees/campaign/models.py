@@ -226,3 +226,12 @@ class SignatureEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class SignatureAwaitingReview(Signature):
+    """The review queue in the admin: confirmed signatures waiting for a UNHCR decision."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("signature awaiting review")
+        verbose_name_plural = _("signatures awaiting review")

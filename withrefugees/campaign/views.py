@@ -44,8 +44,13 @@ def _status_message(signature: Signature) -> str:
              "UNHCR. If you have questions, contact the campaign team at %(email)s.")
 
 
+def _email_key(group: str, request: HttpRequest) -> str:
+    return request.POST.get("email", "").strip().lower()
+
+
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="20/h", method="POST", block=True)
+@ratelimit(key=_email_key, rate="10/d", method="POST", block=True)  # no flooding one mailbox
 def sign(request: HttpRequest) -> HttpResponse:
     text = selectors.statement_text_current()
     if text is None:
