@@ -118,6 +118,9 @@ RATELIMIT_VIEW = "withrefugees.core.views.ratelimited"
 # Default: each message written as a readable file under var/mail/ (UTF-8, 8bit).
 EMAIL_URL = env.str("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
 globals().update(environ.Env.email_url_config(EMAIL_URL))
+if EMAIL_URL.startswith("filemail://"):
+    # filemail://var/mail (relative to the project) or filemail:///abs/path
+    EMAIL_FILE_PATH = str(BASE_DIR / EMAIL_URL.removeprefix("filemail://"))
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Cities #WithRefugees <no-reply@withrefugees.localhost>"
 )
