@@ -70,10 +70,10 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
 messages: $(VENV)/.installed
-	$(MANAGE) makemessages -l ja -l en --ignore=.venv --ignore=node_modules --no-obsolete
-	$(MANAGE) makemessages -d djangojs -l ja -l en --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
+	$(MANAGE) makemessages -l ja -l en --ignore=.venv --ignore=node_modules --no-obsolete --no-wrap
+	$(MANAGE) makemessages -d djangojs -l ja -l en --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete --no-wrap
 	# English is the source language: its catalogue copies each msgid (GNU gettext msgen).
-	for f in locale/en/LC_MESSAGES/*.po; do msgen --no-wrap "$$f" -o "$$f"; done
+	for f in locale/en/LC_MESSAGES/*.po; do msgfilter --keep-header --no-wrap -i "$$f" sed -e d | msgen --no-wrap - | msgattrib --no-wrap --clear-fuzzy --clear-previous -o "$$f"; done
 
 clean:
 	rm -rf $(VENV) node_modules var/static

@@ -37,3 +37,11 @@ def test_japanese_pages_have_no_english_ui_text(client, path):
     for english in ("Sign the statement", "Signatories", "Home", "Skip to main content",
                     "Privacy notice", "Local government", "required", "Search"):
         assert english not in text, english
+
+
+@pytest.mark.parametrize("po", [p for p in CATALOGUES if p.parts[-3] == "en"],
+                         ids=lambda p: p.name)
+def test_english_catalogue_is_the_source_text(po):
+    text = po.read_text(encoding="utf-8")
+    pairs = re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', text, re.M)
+    assert pairs and [m for m, s in pairs if m != s] == []

@@ -174,3 +174,22 @@ def test_autocomplete_json(client):
     assert data["results"][0]["code"] == "131130"
     assert data["results"][0]["label"] == "渋谷区（東京都）"
     assert client.get("/ja/places/search.json", {"q": "x" * 5000}).status_code == 200
+
+
+def test_directory_sorts_by_reading_in_japanese_and_english_name_in_english(client):
+    import re as _re
+
+    ja = client.get("/ja/signatories/?sort=name").content.decode()
+    names = _re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', ja)
+    assert names == ["渋谷区", "東京都", "広島市", "文京区"]  # シ, ト, ヒ, ブ
+    en = client.get("/en/signatories/?sort=name").content.decode()
+    names = _re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', en)
+    assert names == sorted(names) and len(names) == 4
+
+
+def test_expired_form_gets_a_translated_page():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/ja/sign/", {"email": "a@b.example"})
+    assert response.status_code == 403
+    assert "フォーム" in response.content.decode()

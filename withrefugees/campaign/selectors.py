@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -46,10 +48,18 @@ def signature_counts() -> Counts:
     return Counts(agg["total"], agg["countries"], agg["japan"])
 
 
+def _name_order() -> Coalesce:
+    """Gojūon order of the katakana reading in Japanese; the English name in English;
+    the official name where those are missing (places outside Japan)."""
+    field = "reading" if (get_language() or "ja").startswith("ja") else "name_en"
+    return Coalesce(NullIf(F(f"local_government__{field}"), Value("")),
+                    F("local_government__name"))
+
+
 SORTS = {
-    "name": ("local_government__reading", "local_government__name"),
-    "-date": (F("signed_on").desc(nulls_last=True), "local_government__reading"),
-    "date": (F("signed_on").asc(nulls_last=True), "local_government__reading"),
+    "name": lambda: (_name_order(),),
+    "-date": lambda: (F("signed_on").desc(nulls_last=True), _name_order()),
+    "date": lambda: (F("signed_on").asc(nulls_last=True), _name_order()),
 }
 
 
@@ -68,7 +78,7 @@ def directory(*, query: str = "", country: str = "", prefecture: str = "",
         qs = qs.filter(local_government__region__code=prefecture)
     if query:
         return rank_by_match(qs, query, prefix="local_government__")
-    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+    return qs.order_by(*SORTS.get(sort, SORTS["name"])(), "pk")
 
 
 def directory_filters() -> dict:
@@ -85,11 +95,9 @@ def directory_filters() -> dict:
 def map_points() -> list[dict]:
     """``[{"id", "name", "area", "lat", "lon", "url"}]`` for published signatories with
     coordinates; the same rows are listed under the map for keyboard/screen-reader users."""
-    from django.urls import reverse
-
     points = []
     for sig in public_signatures().exclude(local_government__latitude__isnull=True).order_by(
-            "local_government__reading", "local_government__name"):
+            _name_order(), "pk"):
         lg = sig.local_government
         points.append({"id": lg.pk, "name": lg.display_name, "area": lg.area_name,
                        "label": lg.label, "lat": lg.latitude, "lon": lg.longitude,
