@@ -13,7 +13,18 @@ def _is_ja() -> bool:
     return (get_language() or "ja").startswith("ja")
 
 
-class Country(models.Model):
+class BilingualNameMixin:
+    """``name``: ``name_ja`` when Japanese is active and set, else ``name_en``."""
+
+    @property
+    def name(self) -> str:
+        return self.name_ja if _is_ja() and self.name_ja else self.name_en
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Country(BilingualNameMixin, models.Model):
     """A country by its ISO 3166-1 alpha-2 code, with names in ja and en."""
 
     code = models.CharField(_("ISO 3166-1 code"), max_length=2, primary_key=True)
@@ -25,16 +36,8 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
         ordering = ["name_en"]
 
-    def __str__(self) -> str:
-        return self.name
 
-    @property
-    def name(self) -> str:
-        """Name in the active language."""
-        return self.name_ja if _is_ja() and self.name_ja else self.name_en
-
-
-class Region(models.Model):
+class Region(BilingualNameMixin, models.Model):
     """A first-level subdivision (ISO 3166-2), e.g. ``JP-13`` 東京都."""
 
     code = models.CharField(_("ISO 3166-2 code"), max_length=6, unique=True)
@@ -47,13 +50,6 @@ class Region(models.Model):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
         ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_ja if _is_ja() and self.name_ja else self.name_en
 
 
 class LocalGovernmentQuerySet(models.QuerySet):
