@@ -63,6 +63,17 @@ def test_reject_needs_a_reason_from_the_staff_list(staff_client):
     assert signature.status == S.REJECTED and signature.rejection_reason == reason
 
 
+def test_rejection_and_withdrawal_are_emailed_in_the_signer_language(staff_client, mailoutbox):
+    reason = RejectionReason.objects.first()
+    rejected = SignatureFactory(status=S.PENDING, language="ja")
+    staff_client.post(review_url(rejected), {"decision": "reject", "reason": reason.pk})
+    assert len(mailoutbox) == 1 and reason.label_ja in mailoutbox[0].body
+    withdrawn = SignatureFactory(status=S.PUBLISHED, language="en", published_at="2026-01-01T00:00Z",
+                                 local_government=jp("342084"))
+    staff_client.post(review_url(withdrawn), {"decision": "withdraw"})
+    assert len(mailoutbox) == 2 and "withdrawn" in mailoutbox[1].body
+
+
 def test_withdraw_removes_from_public_pages_and_allows_signing_again(staff_client, client):
     shibuya = jp("131130")
     signature = shibuya.signatures.get()

@@ -1,6 +1,9 @@
 """The sign form: which local government, who signs, who to contact, consent."""
 
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from withrefugees.core.forms import AccessibleForm
@@ -12,6 +15,24 @@ from withrefugees.places.selectors import local_government_search
 NAME_SUFFIXES = {"", "都", "道", "府", "県", "市", "区", "町", "村", "ト", "ドウ", "フ", "ケン", "シ",
                  "ク", "チョウ", "マチ", "ソン", "ムラ", "city", "town", "village", "ward",
                  "prefecture", "metropolis"}
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def no_control_characters(value: str) -> None:
+    """Refuse invisible control and bidirectional-override characters (they can make a
+    name display differently from what is stored)."""
+    if _CONTROL.search(value or ""):
+        raise ValidationError(_("Remove the invisible control characters from this text."),
+                              code="control_characters")
+
+
+def names_in(lg: LocalGovernment, query: str) -> bool:
+    """True when the typed text still names ``lg``: its label 府中市（広島県）, its name, or the
+    part of a name that was searched for (府中) before choosing from the list."""
+    q = fold(query)
+    return any(key and (key in q or q in key) for key in lg.search_key.split("|"))
 
 
 def is_exact_match(lg: LocalGovernment, query: str) -> bool:
@@ -62,9 +83,13 @@ class SignForm(AccessibleForm):
         label=_("I have read the privacy notice and agree that my contact details are used "
                 "to confirm and review this signature."))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        # A mutable copy: once a local government is resolved, the form shows it by name.
+        super().__init__(data.copy() if data is not None else None, *args, **kwargs)
         self.candidates: list[LocalGovernment] = []
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(no_control_characters)
         self.fields["new_country"].choices = [("", "—")] + [
             (c.code, c.name) for c in sorted(Country.objects.all(), key=lambda c: c.name)
         ]
@@ -79,31 +104,27 @@ class SignForm(AccessibleForm):
         data = super().clean()
         data["resolved_local_government"] = None
         if data.get("not_listed"):
-            if not data.get("new_name"):
-                self.add_error("new_name", _("Enter the official name of the local government."))
-            if not data.get("new_country"):
-                self.add_error("new_country", _("Choose the country."))
+            self._clean_not_listed(data)
             return data
+        query = data.get("place_query", "")
         chosen = data.get("local_government")
         if chosen:
             lg = LocalGovernment.objects.with_places().filter(pk=chosen).exclude(
                 source=LocalGovernment.DataSource.SUBMITTED).first()
-            if lg is None:
-                self.add_error("place_query", _("Choose your local government from the list."))
-            else:
-                data["resolved_local_government"] = lg
-            return data
-        query = data.get("place_query", "")
+            if lg is not None and (not fold(query) or names_in(lg, query)):
+                return self._resolved(data, lg)
+            # The text was changed after a choice: search for what is typed now.
         if not fold(query):
             self.add_error("place_query", _("Enter the name of your local government."))
             return data
         self.candidates = local_government_search(query, limit=8)
         exact = [lg for lg in self.candidates if is_exact_match(lg, query)]
         if len(exact) == 1:
-            data["resolved_local_government"] = exact[0]
-        elif len(self.candidates) == 1:
-            data["resolved_local_government"] = self.candidates[0]
-        elif self.candidates:
+            return self._resolved(data, exact[0])
+        if len(self.candidates) == 1:
+            return self._resolved(data, self.candidates[0])
+        self.data["local_government"] = ""
+        if self.candidates:
             self.add_error("place_query", _("Several local governments match. Choose yours "
                                             "from the list below."))
         else:
@@ -112,9 +133,31 @@ class SignForm(AccessibleForm):
                                             "in the list”.") % {"q": query})
         return data
 
+    def _resolved(self, data: dict, lg: LocalGovernment) -> dict:
+        """Keep the resolved place, and show it by its unambiguous label if the form is
+        shown again for other errors."""
+        data["resolved_local_government"] = lg
+        self.data["place_query"] = lg.label
+        self.data["local_government"] = str(lg.pk)
+        return data
 
-class ResendForm(forms.Form):
-    """Asks for nothing: the signature comes from the session or the expired token."""
+    def _clean_not_listed(self, data: dict) -> None:
+        name, country = data.get("new_name", ""), data.get("new_country", "")
+        if not name and "new_name" not in self.errors:
+            self.add_error("new_name", _("Enter the official name of the local government."))
+        if not country and "new_country" not in self.errors:
+            self.add_error("new_country", _("Choose the country."))
+        if not name or not country:
+            return
+        if country == "JP":
+            self.add_error("new_name", _("Every local government in Japan is in the list: "
+                                         "search for it by name above."))
+            return
+        listed = [lg for lg in local_government_search(name, limit=20)
+                  if lg.country_id == country and is_exact_match(lg, name)]
+        if listed:
+            self.add_error("new_name", _("“%(name)s” is in the list: search for it by name "
+                                         "above and choose it.") % {"name": listed[0].label})
 
 
 class DirectoryForm(AccessibleForm):

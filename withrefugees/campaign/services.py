@@ -24,6 +24,9 @@ TOKEN_SALT = "withrefugees.campaign.signature-confirmation"
 # not more often than once per RESEND_INTERVAL (so the form cannot flood a mailbox).
 RESEND_MAX = 5
 RESEND_INTERVAL = timedelta(minutes=1)
+# New signatures naming one email address: at most MAILBOX_MAX_PER_DAY a day, so that the
+# sign form cannot be used to flood someone's mailbox (only valid submissions count).
+MAILBOX_MAX_PER_DAY = 5
 
 
 class AlreadySigned(ServiceError):
@@ -63,6 +66,12 @@ class ResendLimited(ServiceError):
     code = "resend_limited"
     message = _("A confirmation email was sent very recently, or too many have been sent. "
                 "Please wait a few minutes, or contact the campaign team.")
+
+
+class MailboxLimited(ServiceError):
+    code = "mailbox_limited"
+    message = _("Several signatures have been submitted with this email address today. "
+                "Please confirm them from your mailbox, or contact the campaign team.")
 
 
 class InvalidTransition(ServiceError):
@@ -140,12 +149,17 @@ def signature_submit(
     """Record a new signature (status ``unconfirmed``) and queue the confirmation email.
 
     Raises ``AlreadySigned`` when the local government has a pending or published
-    signature (the UniqueConstraint ``one_active_signature_per_local_government`` backs it).
+    signature (the UniqueConstraint ``one_active_signature_per_local_government`` backs it),
+    ``MailboxLimited`` after ``MAILBOX_MAX_PER_DAY`` signatures for one address in 24 hours.
     Consent to the statement and the privacy notice is checked by the form and stamped here.
     """
     active = Signature.objects.active().filter(local_government=local_government).first()
     if active:
         raise AlreadySigned(active)
+    recent = Signature.objects.filter(email__iexact=email,
+                                      created_at__gte=timezone.now() - timedelta(days=1))
+    if recent.count() >= MAILBOX_MAX_PER_DAY:
+        raise MailboxLimited()
     signature = Signature.objects.create(
         local_government=local_government, statement_text=statement_text,
         statement_hash=statement_text.content_hash, language=language,
@@ -236,15 +250,23 @@ def signature_publish(*, signature: Signature, actor: AbstractBaseUser | None,
 @transaction.atomic
 def signature_reject(*, signature: Signature, actor: AbstractBaseUser | None,
                      reason: RejectionReason, note: str = "") -> Signature:
-    """Staff reject an unpublished signature with a reason from the staff-managed list."""
-    return _transition(signature, allowed_from=(S.UNCONFIRMED, S.PENDING), to=S.REJECTED,
-                       actor=actor, note=note, rejection_reason=reason)
+    """Staff reject an unpublished signature with a reason from the staff-managed list; the
+    contact is told, with the reason, in the language they signed in."""
+    signature = _transition(signature, allowed_from=(S.UNCONFIRMED, S.PENDING), to=S.REJECTED,
+                            actor=actor, note=note, rejection_reason=reason)
+    if signature.email:
+        transaction.on_commit(lambda: tasks.send_signature_decision(signature.pk))
+    return signature
 
 
 @transaction.atomic
 def signature_withdraw(*, signature: Signature, actor: AbstractBaseUser | None,
                        note: str = "") -> Signature:
     """Withdraw a pending or published signature (e.g. at the local government's request);
-    it leaves the public pages and the local government may sign again later."""
-    return _transition(signature, allowed_from=(S.PENDING, S.PUBLISHED), to=S.WITHDRAWN,
-                       actor=actor, note=note)
+    it leaves the public pages and the local government may sign again later. The contact
+    is told, in the language they signed in."""
+    signature = _transition(signature, allowed_from=(S.PENDING, S.PUBLISHED), to=S.WITHDRAWN,
+                            actor=actor, note=note)
+    if signature.email:
+        transaction.on_commit(lambda: tasks.send_signature_decision(signature.pk))
+    return signature

@@ -54,3 +54,17 @@ def send_signature_published(signature_id: int) -> None:
     with translation.override(signature.language):
         url = _absolute(reverse("campaign:profile", args=[signature.local_government_id]))
     _send(signature, "published", {"profile_url": url})
+
+
+@db_task(retries=3, retry_delay=60)
+def send_signature_decision(signature_id: int) -> None:
+    """Tell the contact that the signature was rejected (with the reason chosen by staff)
+    or withdrawn."""
+    from .models import Signature
+
+    signature = Signature.objects.select_related("local_government__region",
+                                                 "local_government__country",
+                                                 "rejection_reason").get(pk=signature_id)
+    reason = (signature.rejection_reason.label_for(signature.language)
+              if signature.rejection_reason else "")
+    _send(signature, signature.status, {"reason": reason})

@@ -18,6 +18,7 @@ from .forms import DirectoryForm, SignForm
 from .models import Signature
 
 SESSION_KEY = "campaign_signature_id"
+CONFIRMED_KEY = "campaign_confirmed_signature_id"
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -44,20 +45,22 @@ def _status_message(signature: Signature) -> str:
              "UNHCR. If you have questions, contact the campaign team at %(email)s.")
 
 
-def _email_key(group: str, request: HttpRequest) -> str:
-    return request.POST.get("email", "").strip().lower()
-
-
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate="20/h", method="POST", block=True)
-@ratelimit(key=_email_key, rate="10/d", method="POST", block=True)  # no flooding one mailbox
+# Generous per address: many municipal offices reach the internet through a few shared
+# gateways (LGWAN). Over the limit the form is shown again with everything kept.
+@ratelimit(key="ip", rate="100/h", method="POST", block=False)
 def sign(request: HttpRequest) -> HttpResponse:
     text = selectors.statement_text_current()
     if text is None:
         raise Http404("No statement has been published yet.")
     already = None
     form = SignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and getattr(request, "limited", False):
+        form.is_valid()
+        form.add_error(None, _("Too many forms have been sent from your network in the last "
+                               "hour. Please wait a while and send the form again; what you "
+                               "entered is kept."))
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         lg = data["resolved_local_government"]
         try:
@@ -75,6 +78,8 @@ def sign(request: HttpRequest) -> HttpResponse:
             already = _status_message(exc.signature) % {
                 "lg": exc.signature.local_government.label,
                 "email": settings.CAMPAIGN_CONTACT_EMAIL}
+        except services.MailboxLimited as exc:
+            form.add_error("email", exc.message)
         else:
             request.session[SESSION_KEY] = signature.pk
             return redirect("campaign:sign_sent")
@@ -128,7 +133,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             if request.POST.get("action") == "resend":
                 return _resend_expired(request, token)
             signature = services.signature_confirm(token=token)
-            return render(request, "campaign/confirmed.html", {"signature": signature})
+            request.session[CONFIRMED_KEY] = signature.pk
+            return redirect("campaign:confirmed")
         context["signature"] = services.signature_for_token(token)
         return render(request, "campaign/confirm.html", context)
     except services.TokenExpired as exc:
@@ -142,6 +148,16 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             "lg": exc.signature.local_government.label,
             "email": settings.CAMPAIGN_CONTACT_EMAIL})
     return render(request, "campaign/confirm_error.html", context, status=400)
+
+
+def confirmed(request: HttpRequest) -> HttpResponse:
+    """After the confirm POST (redirect-after-POST: reloading does not post again)."""
+    pk = request.session.get(CONFIRMED_KEY)
+    signature = Signature.objects.filter(pk=pk).select_related("local_government").first() \
+        if pk else None
+    if signature is None:
+        return redirect("campaign:home")
+    return render(request, "campaign/confirmed.html", {"signature": signature})
 
 
 def _resend_expired(request: HttpRequest, token: str) -> HttpResponse:

@@ -161,12 +161,19 @@ def local_government_submit(*, name: str, country: Country, region_text: str = "
                             region: Region | None = None) -> LocalGovernment:
     """Create a local government that is not in the reference data, as a signer typed it.
 
-    ``name`` is kept as entered (it is the official name in the local language). Returns the
-    new row (``source=submitted``, ``kind=other``); staff may merge or correct it later.
+    ``name`` is kept as entered (it is the official name in the local language). A name
+    already entered for the same country (same folded form) returns that row, so that a
+    second signature for it is caught as a duplicate. Returns a row with
+    ``source=submitted``, ``kind=other``; staff may correct it later.
     """
     lg = LocalGovernment(
         kind=LocalGovernment.Kind.OTHER, source=LocalGovernment.DataSource.SUBMITTED,
         country=country, region=region, region_text=region_text.strip(), name=name.strip(),
     )
+    existing = LocalGovernment.objects.filter(
+        source=LocalGovernment.DataSource.SUBMITTED, country=country,
+        search_key=lg.build_search_key()).order_by("pk").first()
+    if existing:
+        return existing
     lg.save()
     return lg

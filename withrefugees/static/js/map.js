@@ -7,7 +7,17 @@
   var data = document.getElementById("map-points");
   if (!el || !data || !window.L) return;
   var points = JSON.parse(data.textContent);
-  var map = L.map(el, {worldCopyJump: true, attributionControl: true, minZoom: 2, maxZoom: 12}).setView([36.5, 137.5], 5);
+  var map = L.map(el, {worldCopyJump: true, attributionControl: true, minZoom: 2, maxZoom: 12,
+                       zoomControl: false}).setView([36.5, 137.5], 5);
+  L.control.zoom({zoomInTitle: gettext("Zoom in"), zoomOutTitle: gettext("Zoom out")}).addTo(map);
+  // Keyboard: an opened popup takes focus on its link; its close button is labelled.
+  map.on("popupopen", function (e) {
+    var node = e.popup.getElement();
+    var close = node && node.querySelector(".leaflet-popup-close-button");
+    if (close) close.setAttribute("aria-label", gettext("Close"));
+    var link = node && node.querySelector(".leaflet-popup-content a");
+    if (link) link.focus();
+  });
   var tileUrl = el.getAttribute("data-tile-url");
   if (tileUrl) {
     L.tileLayer(tileUrl, {attribution: el.getAttribute("data-tile-attribution") || "", maxZoom: 18}).addTo(map);

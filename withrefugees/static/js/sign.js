@@ -3,6 +3,9 @@
    name or offers a list to choose from. */
 (function () {
   "use strict";
+  // After a server-side error, take keyboard and screen-reader users to the summary.
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
   var host = document.querySelector(".autocomplete-host");
   var hidden = document.querySelector('input[name="local_government"]');
   if (!host || !hidden || !window.accessibleAutocomplete) return;
