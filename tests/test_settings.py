@@ -51,3 +51,25 @@ def test_scale_out_settings(tmp_path):
                       REDIS_URL="redis://127.0.0.1:6379/1")
     assert s["db"] == "django.db.backends.postgresql" and s["init"] == ""
     assert s["cache"].endswith("RedisCache") and s["huey"] == "huey.RedisHuey"
+
+
+def test_times_are_shown_in_the_reader_time_zone():
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from withrefugees.core.middleware import TimezoneMiddleware
+
+    seen = {}
+
+    def view(request):
+        seen["tz"] = str(timezone.get_current_timezone())
+        return HttpResponse()
+
+    middleware = TimezoneMiddleware(view)
+    for cookie, expected in [("Europe/Zurich", "Europe/Zurich"), ("Not/AZone", "Asia/Tokyo"),
+                             ("", "Asia/Tokyo")]:
+        request = RequestFactory().get("/")
+        request.COOKIES["tz"] = cookie
+        middleware(request)
+        assert seen["tz"] == expected

@@ -55,3 +55,20 @@ def test_signed_text_is_immutable_and_unsigned_text_replaceable():
     en.body = "Changed again."
     with pytest.raises(ValidationError):
         en.save()
+
+
+def test_a_new_version_becomes_current_and_old_signatures_keep_their_text(client):
+    from withrefugees.campaign import services
+    from withrefugees.campaign.models import StatementVersion
+
+    old = statement_text_current("ja")
+    v2 = StatementVersion.objects.create(number=2)
+    with pytest.raises(services.InvalidTransition):
+        services.statement_version_make_current(version=v2)
+    StatementText.objects.create(version=v2, language="ja", title="第2版", body="新しい本文。")
+    services.statement_version_make_current(version=v2)
+    assert statement_text_current("ja").body == "新しい本文。"
+    assert statement_text_current("en").version == v2  # falls back to the Japanese text
+    assert StatementVersion.objects.filter(is_current=True).get() == v2
+    assert old.signatures.count() == 4  # the brochure participants signed version 1
+    assert "新しい本文。" in client.get("/ja/sign/").content.decode()

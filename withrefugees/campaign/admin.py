@@ -50,7 +50,21 @@ class StatementTextInline(admin.StackedInline):
 @admin.register(StatementVersion)
 class StatementVersionAdmin(admin.ModelAdmin):
     list_display = ["number", "is_current", "note", "created_at"]
+    readonly_fields = ["is_current"]
     inlines = [StatementTextInline]
+    actions = ["make_current"]
+
+    @admin.action(description=_("Make the selected version current"), permissions=["change"])
+    def make_current(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one version."), messages.ERROR)
+            return
+        try:
+            version = services.statement_version_make_current(version=queryset.get())
+        except ServiceError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(request, _("%(v)s is now current.") % {"v": version})
 
 
 @admin.register(RejectionReason)

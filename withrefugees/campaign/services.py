@@ -16,7 +16,8 @@ from withrefugees.core.errors import ServiceError
 from withrefugees.places.models import LocalGovernment
 
 from . import tasks
-from .models import RejectionReason, Signature, SignatureEvent, StatementText
+from .models import (RejectionReason, Signature, SignatureEvent, StatementText,
+                     StatementVersion)
 
 S = Signature.Status
 TOKEN_SALT = "withrefugees.campaign.signature-confirmation"
@@ -270,3 +271,17 @@ def signature_withdraw(*, signature: Signature, actor: AbstractBaseUser | None,
     if signature.email:
         transaction.on_commit(lambda: tasks.send_signature_decision(signature.pk))
     return signature
+
+
+@transaction.atomic
+def statement_version_make_current(*, version: StatementVersion) -> StatementVersion:
+    """Make ``version`` the one shown on the sign page (the previous one stops being current;
+    its signatures keep the text they signed). Raises InvalidTransition if the version has
+    no Japanese text, the language every signature can fall back to."""
+    if not version.texts.filter(language="ja").exists():
+        raise InvalidTransition(_("A statement version needs a Japanese text to be current."))
+    StatementVersion.objects.filter(is_current=True).exclude(pk=version.pk).update(
+        is_current=False)
+    StatementVersion.objects.filter(pk=version.pk).update(is_current=True)
+    version.refresh_from_db()
+    return version
