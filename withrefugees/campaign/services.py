@@ -16,8 +16,7 @@ from withrefugees.core.errors import ServiceError
 from withrefugees.places.models import LocalGovernment
 
 from . import tasks
-from .models import (RejectionReason, Signature, SignatureEvent, StatementText,
-                     StatementVersion)
+from .models import RejectionReason, Signature, SignatureEvent, StatementText, StatementVersion
 
 S = Signature.Status
 TOKEN_SALT = "withrefugees.campaign.signature-confirmation"
