@@ -315,3 +315,19 @@ def test_email_subjects_are_plain_text(client, mailoutbox):
          new_name="Town of A & B's", new_country="GB")
     assert "Town of A & B's" in mailoutbox[0].subject
     assert "&amp;" not in mailoutbox[0].subject and "&#x27;" not in mailoutbox[0].subject
+
+
+def test_refused_signature_leaves_no_new_place_behind(client, mailoutbox):
+    from withrefugees.places.models import Country
+    from withrefugees.places.services import SubmittedPlace
+
+    for code in ["011002", "012025", "012033", "012041", "012050"]:
+        SignatureFactory(local_government=jp(code), email="busy@example.org")
+    before = LocalGovernment.objects.count()
+    with pytest.raises(services.MailboxLimited):
+        services.signature_submit(
+            new_place=SubmittedPlace(name="Nowhere Town", country=Country.objects.get(pk="GB")),
+            statement_text=SignatureFactory.build().statement_text, language="en",
+            signatory_name="x", signatory_title="x", contact_name="x", department="x",
+            email="busy@example.org")
+    assert LocalGovernment.objects.count() == before

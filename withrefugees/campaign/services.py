@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from withrefugees.core.errors import ServiceError
 from withrefugees.places.models import LocalGovernment
+from withrefugees.places.services import SubmittedPlace, local_government_submit
 
 from . import tasks
 from .models import RejectionReason, Signature, SignatureEvent, StatementText, StatementVersion
@@ -135,7 +136,8 @@ def _queue_confirmation(signature: Signature) -> None:
 @transaction.atomic
 def signature_submit(
     *,
-    local_government: LocalGovernment,
+    local_government: LocalGovernment | None = None,
+    new_place: SubmittedPlace | None = None,
     statement_text: StatementText,
     language: str,
     signatory_name: str,
@@ -148,11 +150,19 @@ def signature_submit(
 ) -> Signature:
     """Record a new signature (status ``unconfirmed``) and queue the confirmation email.
 
+    The signer names a reference ``local_government`` or, when it is not in the data, a
+    ``new_place`` (created in the same transaction, so a refused signature leaves nothing).
+
     Raises ``AlreadySigned`` when the local government has a pending or published
     signature (the UniqueConstraint ``one_active_signature_per_local_government`` backs it),
     ``MailboxLimited`` after ``MAILBOX_MAX_PER_DAY`` signatures for one address in 24 hours.
     Consent to the statement and the privacy notice is checked by the form and stamped here.
     """
+    if local_government is None:
+        if new_place is None:
+            raise ValueError("signature_submit needs local_government or new_place")
+        local_government = local_government_submit(
+            name=new_place.name, country=new_place.country, region_text=new_place.region_text)
     active = Signature.objects.active().filter(local_government=local_government).first()
     if active:
         raise AlreadySigned(active)

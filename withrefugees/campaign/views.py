@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from withrefugees.places.models import Country, LocalGovernment
-from withrefugees.places.services import local_government_submit
+from withrefugees.places.services import SubmittedPlace
 
 from . import selectors, services
 from .forms import DirectoryForm, SignForm
@@ -63,13 +63,13 @@ def sign(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         lg = data["resolved_local_government"]
+        new_place = None if lg else SubmittedPlace(
+            name=data["new_name"], country=Country.objects.get(pk=data["new_country"]),
+            region_text=data["new_region"])
         try:
-            if lg is None:
-                lg = local_government_submit(
-                    name=data["new_name"], country=Country.objects.get(pk=data["new_country"]),
-                    region_text=data["new_region"])
             signature = services.signature_submit(
-                local_government=lg, statement_text=text, language=get_language()[:2],
+                local_government=lg, new_place=new_place, statement_text=text,
+                language=get_language()[:2],
                 signatory_name=data["signatory_name"], signatory_title=data["signatory_title"],
                 contact_name=data["contact_name"], department=data["department"],
                 email=data["email"], website=data["website"], message=data["message"],

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
@@ -154,6 +155,15 @@ def reference_data_load(*, force: bool = False) -> dict[str, int | None]:
         result[name] = loader()
         _mark(name, checksum, result[name])
     return result
+
+
+@dataclass(frozen=True)
+class SubmittedPlace:
+    """A local government typed in by a signer: official name, country, region as typed."""
+
+    name: str
+    country: Country
+    region_text: str = ""
 
 
 @transaction.atomic
