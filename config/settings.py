@@ -148,6 +148,7 @@ USE_TZ = True
 # --- Static files: from the app and from npm packages (package-lock.json) -----------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it even before collectstatic
 STATICFILES_DIRS = [
     BASE_DIR / "withrefugees" / "static",
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
