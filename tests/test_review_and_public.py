@@ -204,3 +204,21 @@ def test_expired_form_gets_a_translated_page():
     response = Client(enforce_csrf_checks=True).post("/ja/sign/", {"email": "a@b.example"})
     assert response.status_code == 403
     assert "フォーム" in response.content.decode()
+
+
+def test_queue_shows_oldest_confirmation_first(staff_client):
+    newer = SignatureFactory(status=S.PENDING, email_confirmed_at="2026-11-02T00:00Z",
+                             local_government=jp("342084"))
+    older = SignatureFactory(status=S.PENDING, email_confirmed_at="2026-11-01T00:00Z")
+    body = staff_client.get("/ja/admin/campaign/signatureawaitingreview/").content.decode()
+    assert body.index(older.local_government.label) < body.index(newer.local_government.label)
+
+
+def test_place_without_coordinates_is_listed_under_the_map(client):
+    from withrefugees.places.models import Country
+    from withrefugees.places.services import local_government_submit
+
+    lg = local_government_submit(name="Smalltown", country=Country.objects.get(pk="GB"))
+    SignatureFactory(local_government=lg, status=S.PUBLISHED, published_at="2026-01-01T00:00Z")
+    body = client.get("/en/map/").content.decode()
+    assert f"/en/signatories/{lg.pk}/" in body and "location unknown" in body

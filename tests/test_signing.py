@@ -9,6 +9,7 @@ from django.utils import translation
 
 from withrefugees.campaign import services
 from withrefugees.campaign.models import Signature, SignatureEvent
+from withrefugees.campaign.selectors import statement_text_current
 from withrefugees.places.models import LocalGovernment
 
 from .factories import SignatureFactory, jp
@@ -32,6 +33,7 @@ def form_data(**overrides):
 def sign(client, lang="ja", **overrides):
     with translation.override(lang):
         url = reverse("campaign:sign")
+    overrides.setdefault("statement_hash", statement_text_current(lang).content_hash)
     return client.post(url, form_data(**overrides))
 
 
@@ -331,3 +333,46 @@ def test_refused_signature_leaves_no_new_place_behind(client, mailoutbox):
             signatory_name="x", signatory_title="x", contact_name="x", department="x",
             email="busy@example.org")
     assert LocalGovernment.objects.count() == before
+
+
+def test_statement_changed_while_the_form_was_open_asks_for_consent_again(client):
+    response = sign(client, lang="en", statement_hash="0" * 64, contact_name="Kept")
+    body = response.content.decode()
+    assert response.status_code == 400 and "statement has been updated" in body
+    assert 'value="Kept"' in body
+    assert 'name="consent_statement" required' in body and "checked" not in body.split(
+        'name="consent_statement"')[1].split(">")[0]
+    assert not Signature.objects.filter(origin="online").exists()
+
+
+@pytest.mark.parametrize("typed", ["府中市（広島県）", "府中市 広島", "Fuchu City (Hiroshima)"])
+def test_typed_label_wins_over_an_earlier_choice(client, typed):
+    response = sign(client, lang="ja", place_query=typed, local_government=str(jp("132063").pk))
+    assert response.status_code == 302
+    assert Signature.objects.get(origin="online").local_government.jis_code == "342084"
+
+
+def test_punctuation_only_place_query_finds_nothing(client):
+    for typed in ["|", "（", "()", "・"]:
+        response = sign(client, lang="en", place_query=typed, local_government="")
+        body = response.content.decode()
+        assert response.status_code == 400 and 'type="radio"' not in body
+        assert "No local government matches" in body or "Enter the name" in body
+
+
+@pytest.mark.parametrize("name", ["Paris City", "paris city", "City of Paris", "PARIS"])
+def test_not_listed_name_variants_of_a_listed_place_are_refused(client, name):
+    response = sign(client, lang="en", place_query="", local_government="", not_listed="on",
+                    new_name=name, new_country="FR")
+    assert response.status_code == 400 and b"is in the list" in response.content
+
+
+@pytest.mark.parametrize("value", ["\u200b\u200b", "a\u202eb", "\ufeffx", "x\x07"])
+def test_invisible_characters_are_refused_by_form_and_model(client, value):
+    response = sign(client, lang="en", signatory_name=value)
+    assert response.status_code == 400 and b"invisible control characters" in response.content
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        SignatureFactory.build(signatory_name=value).full_clean(
+            exclude=["local_government", "statement_text"])

@@ -72,3 +72,19 @@ def test_a_new_version_becomes_current_and_old_signatures_keep_their_text(client
     assert StatementVersion.objects.filter(is_current=True).get() == v2
     assert old.signatures.count() == 4  # the brochure participants signed version 1
     assert "新しい本文。" in client.get("/ja/sign/").content.decode()
+
+
+def test_admin_text_with_windows_line_endings_keeps_paragraphs_and_signed_text_stays_saveable():
+    from withrefugees.campaign.admin import StatementTextForm
+
+    ja = statement_text_current("ja")
+    crlf = {"language": "ja", "title": ja.title, "body": ja.body.replace("\n", "\r\n"),
+            "is_translation": ""}
+    form = StatementTextForm(data=crlf, instance=ja)
+    assert form.is_valid(), form.errors  # same text, only the line endings differ
+    changed = StatementTextForm(data={**crlf, "body": crlf["body"] + "追加"}, instance=ja)
+    assert not changed.is_valid()
+    en = StatementText.objects.get(pk=statement_text_current("en").pk)
+    en.body = "Paragraph one.\r\n\r\nParagraph two."
+    en.save()
+    assert en.paragraphs == ["Paragraph one.", "Paragraph two."]

@@ -20,6 +20,7 @@ from .models import (
     SignatureEvent,
     StatementText,
     StatementVersion,
+    content_hash,
 )
 
 
@@ -30,8 +31,11 @@ class StatementTextForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        locked = {"language", "title", "body"} & set(self.changed_data)
-        if self.instance.pk and locked and self.instance.is_signed:
+        if not self.instance.pk or not self.instance.is_signed:
+            return data
+        # Compare what the text means, not how the browser sent it (\r\n line endings).
+        new_hash = content_hash(data.get("title", "") + "\n" + data.get("body", ""))
+        if new_hash != self.instance.content_hash or "language" in self.changed_data:
             raise ValidationError(_("This text has been signed and can no longer be changed. "
                                     "Create a new statement version instead."))
         return data
@@ -219,10 +223,10 @@ class SignatureAwaitingReviewAdmin(SignatureAdmin):
     list_filter = ["origin", "language", "local_government__country"]
     date_hierarchy = None
     inlines = []
+    ordering = ["email_confirmed_at", "pk"]  # oldest confirmation first
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(status=Signature.Status.PENDING).order_by(
-            "email_confirmed_at")
+        return super().get_queryset(request).filter(status=Signature.Status.PENDING)
 
     def get_urls(self):
         return super(SignatureAdmin, self).get_urls()

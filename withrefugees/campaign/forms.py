@@ -3,10 +3,11 @@
 import re
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from withrefugees.core.forms import AccessibleForm
+from withrefugees.core.validators import no_invisible_characters
 from withrefugees.places.folding import fold
 from withrefugees.places.models import Country, LocalGovernment
 from withrefugees.places.selectors import local_government_search
@@ -17,22 +18,26 @@ NAME_SUFFIXES = {"", "都", "道", "府", "県", "市", "区", "町", "村", "�
                  "prefecture", "metropolis"}
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-
-
-def no_control_characters(value: str) -> None:
-    """Refuse invisible control and bidirectional-override characters (they can make a
-    name display differently from what is stored)."""
-    if _CONTROL.search(value or ""):
-        raise ValidationError(_("Remove the invisible control characters from this text."),
-                              code="control_characters")
-
-
-def names_in(lg: LocalGovernment, query: str) -> bool:
-    """True when the typed text still names ``lg``: its label 府中市（広島県）, its name, or the
-    part of a name that was searched for (府中) before choosing from the list."""
+def still_names(lg: LocalGovernment, query: str) -> bool:
+    """True when the typed text still stands for the chosen ``lg``: its label in either
+    language (府中市（東京都）, Fuchu City (Tokyo)), one of its names, or the part of a name
+    that was searched for (府中) before choosing from the list. Any other text wins."""
     q = fold(query)
-    return any(key and (key in q or q in key) for key in lg.search_key.split("|"))
+    labels = set()
+    for language in ("ja", "en"):
+        with translation.override(language):
+            labels.add(fold(lg.label))
+    return q in labels or any(key and q in key for key in lg.search_key.split("|"))
+
+
+# Words around a place name that are not part of it (Paris City, City of Paris, 〜市).
+_AFFIXES = re.compile(r"^(city|town|village|municipality|commune|ville|comune|gemeinde|"
+                      r"stadt)( of| de| di)? | (city|town|village|municipality|prefecture)$")
+
+
+def core_name(name: str) -> str:
+    """The folded name without words such as "City of" / "City" around it."""
+    return _AFFIXES.sub("", fold(name)).strip()
 
 
 def is_exact_match(lg: LocalGovernment, query: str) -> bool:
@@ -54,7 +59,9 @@ class SignForm(AccessibleForm):
         label=_("Local government"), max_length=200, required=False,
         help_text=_("Type the name, e.g. 渋谷区, しぶや or Shibuya, and choose from the list."),
     )
-    local_government = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    local_government = forms.IntegerField(label=_("Local government"), required=False,
+                                          widget=forms.HiddenInput)
+    statement_hash = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     not_listed = forms.BooleanField(label=_("My local government is not in the list"),
                                     required=False)
     new_name = forms.CharField(label=_("Official name of the local government"),
@@ -89,7 +96,7 @@ class SignForm(AccessibleForm):
         self.candidates: list[LocalGovernment] = []
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
-                field.validators.append(no_control_characters)
+                field.validators.append(no_invisible_characters)
         self.fields["new_country"].choices = [("", "—")] + [
             (c.code, c.name) for c in sorted(Country.objects.all(), key=lambda c: c.name)
         ]
@@ -106,12 +113,14 @@ class SignForm(AccessibleForm):
         if data.get("not_listed"):
             self._clean_not_listed(data)
             return data
+        if "place_query" in self.errors or "local_government" in self.errors:
+            return data
         query = data.get("place_query", "")
         chosen = data.get("local_government")
         if chosen:
             lg = LocalGovernment.objects.with_places().filter(pk=chosen).exclude(
                 source=LocalGovernment.DataSource.SUBMITTED).first()
-            if lg is not None and (not fold(query) or names_in(lg, query)):
+            if lg is not None and (not fold(query) or still_names(lg, query)):
                 return self._resolved(data, lg)
             # The text was changed after a choice: search for what is typed now.
         if not fold(query):
@@ -153,8 +162,10 @@ class SignForm(AccessibleForm):
             self.add_error("new_name", _("Every local government in Japan is in the list: "
                                          "search for it by name above."))
             return
-        listed = [lg for lg in local_government_search(name, limit=20)
-                  if lg.country_id == country and is_exact_match(lg, name)]
+        core = core_name(name)
+        listed = [lg for lg in local_government_search(core, limit=20)
+                  if lg.country_id == country and (is_exact_match(lg, core)
+                                                    or core_name(lg.name) == core)]
         if listed:
             self.add_error("new_name", _("“%(name)s” is in the list: search for it by name "
                                          "above and choose it.") % {"name": listed[0].label})

@@ -1,6 +1,7 @@
 """Step 1 of the campaign: the statement (versioned ja/en texts), signatures and their review."""
 
 import hashlib
+import re
 import unicodedata
 
 from django.conf import settings
@@ -11,13 +12,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from withrefugees.core.models import TimeStampedModel
+from withrefugees.core.validators import no_invisible_characters
 from withrefugees.places.models import LocalGovernment
 
 
+def normalise_text(text: str) -> str:
+    """NFC, ``\n`` line endings (browsers send ``\r\n``), no surrounding white space."""
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
 def content_hash(body: str) -> str:
-    """SHA-256 (hex, 64 chars) of the NFC-normalised text with normalised line endings."""
-    text = unicodedata.normalize("NFC", body.replace("\r\n", "\n")).strip()
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 (hex, 64 chars) of the normalised text (``normalise_text``)."""
+    return hashlib.sha256(normalise_text(body).encode("utf-8")).hexdigest()
 
 
 class StatementVersion(TimeStampedModel):
@@ -74,8 +80,13 @@ class StatementText(TimeStampedModel):
     def is_signed(self) -> bool:
         return self.pk is not None and self.signatures.exists()
 
+    def text_hash(self) -> str:
+        """The content hash of the current title and body (what a signer sees)."""
+        return content_hash(self.title + "\n" + self.body)
+
     def save(self, *args, **kwargs):
-        new_hash = content_hash(self.title + "\n" + self.body)
+        self.title, self.body = normalise_text(self.title), normalise_text(self.body)
+        new_hash = self.text_hash()
         if self.pk and self.content_hash and new_hash != self.content_hash and self.is_signed:
             raise ValidationError(_("This text has been signed and can no longer be changed. "
                                     "Create a new statement version instead."))
@@ -84,7 +95,7 @@ class StatementText(TimeStampedModel):
 
     @property
     def paragraphs(self) -> list[str]:
-        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+        return [p.strip() for p in re.split(r"\n\s*\n", self.body) if p.strip()]
 
 
 class RejectionReason(models.Model):
@@ -156,13 +167,18 @@ class Signature(TimeStampedModel):
                                        verbose_name=_("statement text signed"))
     statement_hash = models.CharField(_("hash of the text signed"), max_length=64)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
-    signatory_name = models.CharField(_("signatory's name"), max_length=100, blank=True)
-    signatory_title = models.CharField(_("signatory's title"), max_length=100, blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
-    department = models.CharField(_("department"), max_length=150, blank=True)
+    signatory_name = models.CharField(_("signatory's name"), max_length=100, blank=True,
+                                      validators=[no_invisible_characters])
+    signatory_title = models.CharField(_("signatory's title"), max_length=100, blank=True,
+                                       validators=[no_invisible_characters])
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True,
+                                    validators=[no_invisible_characters])
+    department = models.CharField(_("department"), max_length=150, blank=True,
+                                  validators=[no_invisible_characters])
     email = models.EmailField(_("official email"), max_length=254, blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
-    message = models.TextField(_("message"), max_length=1000, blank=True)
+    message = models.TextField(_("message"), max_length=1000, blank=True,
+                               validators=[no_invisible_characters])
     consented_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     signed_on = models.DateField(_("date signed"), null=True, blank=True,
                                  help_text=_("Empty when the date is not known."))
@@ -171,7 +187,8 @@ class Signature(TimeStampedModel):
     confirmation_nonce = models.CharField(max_length=32, blank=True, editable=False)
     confirmation_sent_at = models.DateTimeField(_("confirmation email sent at"), null=True,
                                                 blank=True)
-    confirmation_send_count = models.PositiveSmallIntegerField(default=0)
+    confirmation_send_count = models.PositiveSmallIntegerField(
+        _("confirmation emails sent"), default=0)
     rejection_reason = models.ForeignKey(RejectionReason, on_delete=models.PROTECT, null=True,
                                          blank=True, verbose_name=_("rejection reason"))
 
@@ -225,7 +242,7 @@ class SignatureEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 class SignatureAwaitingReview(Signature):

@@ -93,11 +93,11 @@ def directory_filters() -> dict:
 
 
 def map_points() -> list[dict]:
-    """``[{"id", "name", "area", "lat", "lon", "url"}]`` for published signatories with
-    coordinates; the same rows are listed under the map for keyboard/screen-reader users."""
+    """``[{"id", "name", "area", "label", "lat", "lon", "url"}]`` for every published
+    signatory; ``lat``/``lon`` are None where the place has no known point (it is then
+    only in the list under the map, which keyboard and screen-reader users read)."""
     points = []
-    for sig in public_signatures().exclude(local_government__latitude__isnull=True).order_by(
-            _name_order(), "pk"):
+    for sig in public_signatures().order_by(_name_order(), "pk"):
         lg = sig.local_government
         points.append({"id": lg.pk, "name": lg.display_name, "area": lg.area_name,
                        "label": lg.label, "lat": lg.latitude, "lon": lg.longitude,

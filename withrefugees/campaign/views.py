@@ -45,6 +45,18 @@ def _status_message(signature: Signature) -> str:
              "UNHCR. If you have questions, contact the campaign team at %(email)s.")
 
 
+def _statement_changed(form: SignForm, text) -> bool:
+    """True (and the form asks for consent again) when the statement shown when the form
+    was opened is no longer the current text: a signature records what the signer read."""
+    if form.cleaned_data.get("statement_hash") == text.content_hash:
+        return False
+    form.data["consent_statement"] = ""
+    form.add_error("consent_statement", _("The statement has been updated since you opened "
+                                          "this page. Please read the current text above and "
+                                          "tick the box again."))
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 # Generous per address: many municipal offices reach the internet through a few shared
 # gateways (LGWAN). Over the limit the form is shown again with everything kept.
@@ -54,13 +66,13 @@ def sign(request: HttpRequest) -> HttpResponse:
     if text is None:
         raise Http404("No statement has been published yet.")
     already = None
-    form = SignForm(request.POST or None)
+    form = SignForm(request.POST or None, initial={"statement_hash": text.content_hash})
     if request.method == "POST" and getattr(request, "limited", False):
         form.is_valid()
         form.add_error(None, _("Too many forms have been sent from your network in the last "
                                "hour. Please wait a while and send the form again; what you "
                                "entered is kept."))
-    elif request.method == "POST" and form.is_valid():
+    elif request.method == "POST" and form.is_valid() and not _statement_changed(form, text):
         data = form.cleaned_data
         lg = data["resolved_local_government"]
         new_place = None if lg else SubmittedPlace(

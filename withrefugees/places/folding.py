@@ -9,7 +9,7 @@ Rules, in order:
 3. Hiragana become katakana (jaconv.hira2kata); small ヶ/ヵ become ケ/カ (霞ヶ浦 = 霞ケ浦).
 4. Old (旧字体) and variant kanji become the forms in the Jōyō kanji list and in
    current official municipality names (the table below; e.g. 澤→沢, 邊/邉→辺, 﨑→崎).
-5. Runs of white space and the middle dot become one space; hyphens become spaces.
+5. Runs of white space, middle dots, hyphens and "|" become one space.
 """
 
 import re
@@ -31,7 +31,7 @@ KANJI_VARIANTS = {
     "埜": "野", "峯": "峰", "舩": "船", "邨": "村", "ヶ": "ケ", "ヵ": "カ",
 }
 _TRANSLATE = str.maketrans(KANJI_VARIANTS)
-_SPACES = re.compile(r"[\s・･\-‐－―]+")
+_SPACES = re.compile(r"[\s・･\-‐－―|]+")  # "|" separates names in search keys
 
 
 def fold(text: str | None) -> str:

@@ -1,5 +1,7 @@
 """Reads of reference data: the place search used by the sign form and the directory."""
 
+import re
+
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
 from .folding import fold
@@ -48,15 +50,40 @@ def rank_by_match(qs: QuerySet, query: str, *, prefix: str = "") -> QuerySet:
     )
 
 
+_WITH_AREA = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<area>[^()]+)\)$")
+
+
+def _split_area(q: str) -> tuple[str, str]:
+    """``"府中市(広島県)"`` or ``"府中市 広島県"`` → ``("府中市", "広島県")``; else ``(q, "")``."""
+    m = _WITH_AREA.match(q)
+    if m:
+        return m["name"].strip(), m["area"].strip()
+    name, _sep, area = q.partition(" ")
+    return (name, area) if area and not q.isascii() else (q, "")
+
+
+def _in_area(lg: LocalGovernment, area: str) -> bool:
+    names = [lg.region.name_ja, lg.region.name_en] if lg.region else []
+    names += [lg.country.name_ja, lg.country.name_en, lg.region_text]
+    return any(area in fold(n) or (fold(n) and fold(n) in area) for n in names if n)
+
+
 def local_government_search(query: str, *, limit: int = 10) -> list[LocalGovernment]:
     """Up to ``limit`` reference local governments matching ``query``, best first.
 
-    Matching folds width, kana and old kanji forms (``places.folding``). Entries typed in
-    by signers are not offered (they are not reference data).
+    Matching folds width, kana and old kanji forms (``places.folding``). A prefecture or
+    country after the name narrows the search, as labels show it: ``府中市（広島県）``,
+    ``府中市 広島``, ``Fuchu City (Hiroshima)``. Text with no letter, digit, kana or kanji
+    finds nothing. Entries typed in by signers are not offered (not reference data).
     """
+    q = fold(query)
+    if not any(ch.isalnum() for ch in q):
+        return []
     qs = LocalGovernment.objects.with_places().exclude(
         source=LocalGovernment.DataSource.SUBMITTED
     )
-    if not fold(query):
-        return []
-    return list(rank_by_match(qs, query)[:limit])
+    name, area = _split_area(q)
+    if not area:
+        return list(rank_by_match(qs, name)[:limit])
+    found = [lg for lg in rank_by_match(qs, name)[:200] if _in_area(lg, area)]
+    return found[:limit] or list(rank_by_match(qs, q)[:limit])

@@ -11,7 +11,15 @@
                        zoomControl: false}).setView([36.5, 137.5], 5);
   L.control.zoom({zoomInTitle: gettext("Zoom in"), zoomOutTitle: gettext("Zoom out")}).addTo(map);
   // Keyboard: an opened popup takes focus on its link; its close button is labelled.
+  var opener = null;
+  el.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && map.closePopup) {
+      map.closePopup();
+      if (opener) opener.focus();
+    }
+  });
   map.on("popupopen", function (e) {
+    opener = e.popup._source && e.popup._source.getElement ? e.popup._source.getElement() : null;
     var node = e.popup.getElement();
     var close = node && node.querySelector(".leaflet-popup-close-button");
     if (close) close.setAttribute("aria-label", gettext("Close"));
@@ -62,6 +70,7 @@
   }
   var bounds = [];
   points.forEach(function (p) {
+    if (p.lat === null || p.lon === null) return; // listed under the map only
     var label = p.label;
     var marker = L.marker([p.lat, p.lon], {icon: icon, title: label, alt: label, keyboard: true});
     var link = document.createElement("a");
