@@ -45,8 +45,10 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "django_countries",
     "withrefugees.core",
+    "withrefugees.accounts",
     "withrefugees.places",
     "withrefugees.campaign",
+    "withrefugees.profiles",
 ]
 
 MIDDLEWARE = [
@@ -70,7 +72,7 @@ ASGI_APPLICATION = "config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "withrefugees" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -129,6 +131,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CAMPAIGN_CONTACT_EMAIL = env.str("CAMPAIGN_CONTACT_EMAIL", default="jpntocities@unhcr.org")
 
 # --- Auth ------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",

@@ -16,11 +16,10 @@ def jp(code: str) -> LocalGovernment:
 class StaffFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
-        django_get_or_create = ("username",)
+        django_get_or_create = ("email",)
         skip_postgeneration_save = True
 
-    username = factory.Sequence(lambda n: f"staff{n}")
-    email = factory.LazyAttribute(lambda o: f"{o.username}@unhcr.example")
+    email = factory.Sequence(lambda n: f"staff{n}@unhcr.example")
     is_staff = True
     is_superuser = True
     password = factory.django.Password("correct horse battery")

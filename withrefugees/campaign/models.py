@@ -8,10 +8,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from withrefugees.core.models import TimeStampedModel
+from withrefugees.core.models import BilingualMixin, TimeStampedModel
 from withrefugees.core.validators import no_invisible_characters
 from withrefugees.places.models import LocalGovernment
 
@@ -98,7 +97,7 @@ class StatementText(TimeStampedModel):
         return [p.strip() for p in re.split(r"\n\s*\n", self.body) if p.strip()]
 
 
-class RejectionReason(models.Model):
+class RejectionReason(BilingualMixin, models.Model):
     """A reason staff can give when rejecting a signature (list managed by staff)."""
 
     label_ja = models.CharField(_("reason (Japanese)"), max_length=200)
@@ -112,10 +111,7 @@ class RejectionReason(models.Model):
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
-        return self.label_for(get_language() or "ja")
-
-    def label_for(self, language: str) -> str:
-        return self.label_ja if language.startswith("ja") else self.label_en
+        return self.localised("label")
 
 
 class SignatureQuerySet(models.QuerySet):

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,10 +16,10 @@ from withrefugees.places.models import LocalGovernment
 from withrefugees.places.services import SubmittedPlace, local_government_submit
 
 from . import tasks
+from .tokens import TokenUsed, signature_for_token
 from .models import RejectionReason, Signature, SignatureEvent, StatementText, StatementVersion
 
 S = Signature.Status
-TOKEN_SALT = "withrefugees.campaign.signature-confirmation"
 # Re-sending the confirmation email: at most RESEND_MAX emails per signature in all, and
 # not more often than once per RESEND_INTERVAL (so the form cannot flood a mailbox).
 RESEND_MAX = 5
@@ -33,30 +32,6 @@ MAILBOX_MAX_PER_DAY = 5
 class AlreadySigned(ServiceError):
     code = "already_signed"
     message = _("This local government has already signed the statement.")
-
-    def __init__(self, signature: Signature):
-        self.signature = signature
-        super().__init__()
-
-
-class TokenInvalid(ServiceError):
-    code = "token_invalid"
-    message = _("This confirmation link is not valid. Please check that you copied the whole "
-                "link from the email.")
-
-
-class TokenExpired(ServiceError):
-    code = "token_expired"
-    message = _("This confirmation link has expired.")
-
-    def __init__(self, signature: Signature):
-        self.signature = signature
-        super().__init__()
-
-
-class TokenUsed(ServiceError):
-    code = "token_used"
-    message = _("This confirmation link has already been used.")
 
     def __init__(self, signature: Signature):
         self.signature = signature
@@ -78,45 +53,6 @@ class MailboxLimited(ServiceError):
 class InvalidTransition(ServiceError):
     code = "invalid_transition"
     message = _("This action is not possible in the signature's current state.")
-
-
-# ---------------------------------------------------------------------------------------
-def confirmation_token(signature: Signature) -> str:
-    """A signed, timestamped token for the emailed link (django.core.signing)."""
-    return signing.dumps({"s": signature.pk, "n": signature.confirmation_nonce}, salt=TOKEN_SALT)
-
-
-def _read_token(token: str) -> tuple[Signature, str, bool]:
-    """``(signature, nonce, expired)``; raises ``TokenInvalid`` for forged tokens."""
-    expired = False
-    try:
-        data = signing.loads(token, salt=TOKEN_SALT,
-                             max_age=settings.SIGNATURE_CONFIRMATION_MAX_AGE)
-    except signing.SignatureExpired:
-        expired = True
-        data = signing.loads(token, salt=TOKEN_SALT)  # authentic, only too old
-    except signing.BadSignature as exc:
-        raise TokenInvalid() from exc
-    if not isinstance(data, dict) or not isinstance(data.get("s"), int):
-        raise TokenInvalid()
-    signature = Signature.objects.select_for_update().filter(pk=data["s"]).first()
-    if signature is None:
-        raise TokenInvalid()
-    return signature, str(data.get("n", "")), expired
-
-
-def signature_for_token(token: str) -> Signature:
-    """The signature a token belongs to, checking it as ``signature_confirm`` would but
-    changing nothing. Raises TokenInvalid, TokenExpired or TokenUsed."""
-    with transaction.atomic():
-        signature, nonce, expired = _read_token(token)
-        if signature.status != S.UNCONFIRMED:
-            raise TokenUsed(signature)
-        if not nonce or nonce != signature.confirmation_nonce:
-            raise TokenInvalid()
-        if expired:
-            raise TokenExpired(signature)
-        return signature
 
 
 def _record(signature: Signature, *, from_status: str, actor: AbstractBaseUser | None = None,
@@ -194,6 +130,8 @@ def signature_confirm(*, token: str) -> Signature:
     """
     signature = signature_for_token(token)
     signature = Signature.objects.select_for_update().get(pk=signature.pk)
+    if signature.status != S.UNCONFIRMED:  # confirmed meanwhile by another request
+        raise TokenUsed(signature)
     other = (Signature.objects.active().filter(local_government=signature.local_government)
              .exclude(pk=signature.pk).first())
     if other:

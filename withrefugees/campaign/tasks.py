@@ -30,7 +30,7 @@ def _send(signature, template: str, context: dict) -> None:
 def send_signature_confirmation(signature_id: int) -> None:
     """Email the link that confirms the signer's address (a page with a button, POST)."""
     from .models import Signature
-    from .services import confirmation_token
+    from .tokens import confirmation_token
 
     signature = Signature.objects.select_related("local_government__region",
                                                  "local_government__country").get(
@@ -65,6 +65,6 @@ def send_signature_decision(signature_id: int) -> None:
     signature = Signature.objects.select_related("local_government__region",
                                                  "local_government__country",
                                                  "rejection_reason").get(pk=signature_id)
-    reason = (signature.rejection_reason.label_for(signature.language)
+    reason = (signature.rejection_reason.localised("label", signature.language)
               if signature.rejection_reason else "")
     _send(signature, signature.status, {"reason": reason})

@@ -13,7 +13,7 @@ from django_ratelimit.decorators import ratelimit
 from withrefugees.places.models import Country, LocalGovernment
 from withrefugees.places.services import SubmittedPlace
 
-from . import selectors, services
+from . import selectors, services, tokens
 from .forms import DirectoryForm, SignForm
 from .models import Signature
 
@@ -147,13 +147,13 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             signature = services.signature_confirm(token=token)
             request.session[CONFIRMED_KEY] = signature.pk
             return redirect("campaign:confirmed")
-        context["signature"] = services.signature_for_token(token)
+        context["signature"] = tokens.signature_for_token(token)
         return render(request, "campaign/confirm.html", context)
-    except services.TokenExpired as exc:
+    except tokens.TokenExpired as exc:
         context.update(error="expired", signature=exc.signature)
-    except services.TokenUsed as exc:
+    except tokens.TokenUsed as exc:
         context.update(error="used", signature=exc.signature)
-    except services.TokenInvalid:
+    except tokens.TokenInvalid:
         context.update(error="invalid")
     except services.AlreadySigned as exc:
         context.update(error="already", message=_status_message(exc.signature) % {
@@ -175,8 +175,8 @@ def confirmed(request: HttpRequest) -> HttpResponse:
 def _resend_expired(request: HttpRequest, token: str) -> HttpResponse:
     """From the expired-link page: re-send to the address given when signing."""
     try:
-        services.signature_for_token(token)
-    except services.TokenExpired as exc:
+        tokens.signature_for_token(token)
+    except tokens.TokenExpired as exc:
         request.session[SESSION_KEY] = exc.signature.pk
         _resend(request, exc.signature)
         return redirect("campaign:sign_sent")

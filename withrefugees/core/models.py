@@ -1,7 +1,14 @@
-"""Shared model bases."""
+"""Shared model bases, the one audit trail, and bilingual fields."""
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+#: Languages of stored bilingual content (``<field>_ja``, ``<field>_en``), in fallback order.
+CONTENT_LANGUAGES = ("ja", "en")
 
 
 class TimeStampedModel(models.Model):
@@ -12,3 +19,54 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class BilingualMixin:
+    """Content kept in Japanese and English as ``<base>_ja`` and ``<base>_en`` fields.
+
+    ``localised("name")`` gives the text in the active language (or ``language``), falling
+    back to the other language (unless ``fallback=False``), then to ``default``. The one pattern for bilingual content
+    (place names, rejection reasons, and later GCR objectives, areas of focus, event types).
+    """
+
+    def localised(self, base: str, language: str | None = None, *, default: str = "",
+                  fallback: bool = True) -> str:
+        language = (language or get_language() or CONTENT_LANGUAGES[0])[:2]
+        order = [language]
+        if fallback:
+            order += [code for code in CONTENT_LANGUAGES if code != language]
+        for code in order:
+            value = getattr(self, f"{base}_{code}", "")
+            if value:
+                return value
+        return default
+
+
+class AuditEntry(models.Model):
+    """One row of the audit trail, for any record of any app: who did what, when, from
+    which state to which, which fields changed (``changes``: ``{field: [old, new]}``, JSON
+    values) and a note. Written only through ``core.audit.audit_record`` by services."""
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+", verbose_name=_("by"))
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("kind of record"))
+    object_id = models.CharField(_("record id"), max_length=64)
+    object_repr = models.CharField(_("record"), max_length=200, blank=True)
+    from_state = models.CharField(_("from"), max_length=40, blank=True)
+    to_state = models.CharField(_("to"), max_length=40, blank=True)
+    changes = models.JSONField(_("fields changed"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"],
+                                name="audit_record_time")]
+
+    def __str__(self) -> str:
+        states = f" ({self.from_state or '—'} → {self.to_state})" if self.to_state else ""
+        return f"{self.action} {self.object_repr}{states}"

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from withrefugees.core.models import BilingualMixin
+
 from .folding import search_key
 
 
@@ -13,12 +15,12 @@ def _is_ja() -> bool:
     return (get_language() or "ja").startswith("ja")
 
 
-class BilingualNameMixin:
-    """``name``: ``name_ja`` when Japanese is active and set, else ``name_en``."""
+class BilingualNameMixin(BilingualMixin):
+    """``name``: the name in the active language (``name_ja``/``name_en``), else the other."""
 
     @property
     def name(self) -> str:
-        return self.name_ja if _is_ja() and self.name_ja else self.name_en
+        return self.localised("name")
 
     def __str__(self) -> str:
         return self.name
@@ -57,7 +59,7 @@ class LocalGovernmentQuerySet(models.QuerySet):
         return self.select_related("country", "region")
 
 
-class LocalGovernment(models.Model):
+class LocalGovernment(BilingualMixin, models.Model):
     """A city, town, village, ward, prefecture or region that can sign the statement.
 
     Japanese entries carry their JIS X 0402 code (6 digits with check digit); world cities
@@ -135,10 +137,9 @@ class LocalGovernment(models.Model):
 
     @property
     def display_name(self) -> str:
-        """Name in the active language (Japanese name in ja, English name in en)."""
-        if _is_ja():
-            return self.name_ja or self.name
-        return self.name_en or self.name
+        """Name in the active language (Japanese name in ja, English name in en), else the
+        official name as entered."""
+        return self.localised("name", fallback=False, default=self.name)
 
     @property
     def area_name(self) -> str:

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
-AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 STAFF_PASSWORD = "correct horse battery"
 
 
@@ -100,7 +100,7 @@ def body_text(message) -> str:
 def test_sign_confirm_publish_then_listed_everywhere(site, smtp_sink, page):
     from tests.factories import StaffFactory
 
-    staff = StaffFactory(username="reviewer")
+    staff = StaffFactory(email="reviewer@unhcr.example")
     url = site.url
 
     # 1. Sign: pick the local government with the autocomplete, fill in the form.
@@ -133,7 +133,7 @@ def test_sign_confirm_publish_then_listed_everywhere(site, smtp_sink, page):
 
     # 4. Staff publish it in the admin review queue.
     page.goto(f"{url}/ja/admin/login/")
-    page.fill("#id_username", staff.username)
+    page.fill("#id_username", staff.email)
     page.fill("#id_password", STAFF_PASSWORD)
     page.locator("input[type=submit]").click()
     page.goto(f"{url}/ja/admin/campaign/signatureawaitingreview/")

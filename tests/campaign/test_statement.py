@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from withrefugees.campaign.models import StatementText, content_hash
 from withrefugees.campaign.selectors import statement_text_current
 
-from .factories import SignatureFactory
+from tests.factories import SignatureFactory
 
 pytestmark = pytest.mark.django_db
-BROCHURE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_4d3b7db5f0856764.txt"
+BROCHURE = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_4d3b7db5f0856764.txt"
 
 
 def test_version_1_japanese_is_the_brochure_statement_verbatim():

@@ -7,12 +7,12 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 
-from withrefugees.campaign import services
+from withrefugees.campaign import services, tokens
 from withrefugees.campaign.models import Signature, SignatureEvent
 from withrefugees.campaign.selectors import statement_text_current
 from withrefugees.places.models import LocalGovernment
 
-from .factories import SignatureFactory, jp
+from tests.factories import SignatureFactory, jp
 
 pytestmark = pytest.mark.django_db
 S = Signature.Status
@@ -100,7 +100,7 @@ def test_forged_and_tampered_tokens_get_a_clear_page(client):
 def test_expired_token_offers_a_new_link(client, mailoutbox, settings):
     signature = SignatureFactory()
     with mock.patch("time.time", return_value=1_000_000_000):
-        token = services.confirmation_token(signature)
+        token = tokens.confirmation_token(signature)
     response = client.get(f"/en/sign/confirm/{token}/")
     assert response.status_code == 400 and b"expired" in response.content
     response = client.post(f"/en/sign/confirm/{token}/", {"action": "confirm"})
@@ -153,8 +153,8 @@ def test_database_allows_one_active_signature_per_local_government():
 
 def test_second_confirmation_for_same_local_government_is_refused(client):
     first, second = SignatureFactory(), SignatureFactory(confirmation_nonce="1" * 32)
-    services.signature_confirm(token=services.confirmation_token(first))
-    response = client.post(f"/en/sign/confirm/{services.confirmation_token(second)}/",
+    services.signature_confirm(token=tokens.confirmation_token(first))
+    response = client.post(f"/en/sign/confirm/{tokens.confirmation_token(second)}/",
                            {"action": "confirm"})
     assert response.status_code == 400 and b"already" in response.content
     second.refresh_from_db()
@@ -287,7 +287,7 @@ def test_not_listed_cannot_duplicate_a_listed_local_government(client):
                  new_name="Comune di Esempio", new_country="IT", email="a@esempio.it")
     assert first.status_code == 302
     signature = Signature.objects.get(local_government__name="Comune di Esempio")
-    services.signature_confirm(token=services.confirmation_token(signature))
+    services.signature_confirm(token=tokens.confirmation_token(signature))
     again = sign(client, lang="en", place_query="", local_government="", not_listed="on",
                  new_name="comune di esempio ", new_country="IT", email="b@esempio.it")
     assert again.status_code == 400 and b"awaiting review" in again.content

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-LOCALE = Path(__file__).resolve().parents[1] / "locale"
+LOCALE = Path(__file__).resolve().parents[2] / "locale"
 CATALOGUES = sorted(LOCALE.glob("*/LC_MESSAGES/*.po"))
 
 

@@ -7,7 +7,7 @@ from withrefugees.campaign import selectors, services
 from withrefugees.campaign.models import RejectionReason, Signature
 from withrefugees.campaign.selectors import review_hints
 
-from .factories import SignatureFactory, StaffFactory, jp
+from tests.factories import SignatureFactory, StaffFactory, jp
 
 pytestmark = pytest.mark.django_db
 S = Signature.Status
