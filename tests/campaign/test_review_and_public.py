@@ -3,11 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import SignatureFactory, StaffFactory, jp
 from withrefugees.campaign import selectors, services
 from withrefugees.campaign.models import RejectionReason, Signature
 from withrefugees.campaign.selectors import review_hints
-
-from tests.factories import SignatureFactory, StaffFactory, jp
 
 pytestmark = pytest.mark.django_db
 S = Signature.Status

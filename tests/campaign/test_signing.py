@@ -7,12 +7,11 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 
+from tests.factories import SignatureFactory, jp
 from withrefugees.campaign import services, tokens
 from withrefugees.campaign.models import Signature, SignatureEvent
 from withrefugees.campaign.selectors import statement_text_current
 from withrefugees.places.models import LocalGovernment
-
-from tests.factories import SignatureFactory, jp
 
 pytestmark = pytest.mark.django_db
 S = Signature.Status

@@ -5,10 +5,9 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.factories import SignatureFactory
 from withrefugees.campaign.models import StatementText, content_hash
 from withrefugees.campaign.selectors import statement_text_current
-
-from tests.factories import SignatureFactory
 
 pytestmark = pytest.mark.django_db
 BROCHURE = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_4d3b7db5f0856764.txt"

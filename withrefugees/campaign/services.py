@@ -5,7 +5,6 @@ after commit (``tasks.py``); every state change writes a ``SignatureEvent``."""
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,8 +15,8 @@ from withrefugees.places.models import LocalGovernment
 from withrefugees.places.services import SubmittedPlace, local_government_submit
 
 from . import tasks
-from .tokens import TokenUsed, signature_for_token
 from .models import RejectionReason, Signature, SignatureEvent, StatementText, StatementVersion
+from .tokens import TokenUsed, signature_for_token
 
 S = Signature.Status
 # Re-sending the confirmation email: at most RESEND_MAX emails per signature in all, and

@@ -25,8 +25,9 @@ class BilingualMixin:
     """Content kept in Japanese and English as ``<base>_ja`` and ``<base>_en`` fields.
 
     ``localised("name")`` gives the text in the active language (or ``language``), falling
-    back to the other language (unless ``fallback=False``), then to ``default``. The one pattern for bilingual content
-    (place names, rejection reasons, and later GCR objectives, areas of focus, event types).
+    back to the other language (unless ``fallback=False``), then to ``default``. The one
+    pattern for bilingual content (place names, rejection reasons, and later GCR
+    objectives, areas of focus, event types).
     """
 
     def localised(self, base: str, language: str | None = None, *, default: str = "",
