@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test setup superuser lint messages bench clean .gettext .chromium
+.PHONY: run test setup release superuser lint messages bench clean .gettext .chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,11 +42,13 @@ var/static/.collected: $(STATIC_FILES) node_modules/.installed config/settings.p
 	$(MANAGE) collectstatic --noinput -v0 $(STATIC_IGNORE)
 	touch $@
 
-setup: $(VENV)/.installed node_modules/.installed var/.messages var/static/.collected
-	$(MANAGE) migrate --noinput -v0
-	$(MANAGE) createcachetable
-	$(MANAGE) load_reference_data
-	$(MANAGE) load_campaign_data
+# The release step (README, "Releasing"): upgrade an old database, migrate, load data, sync
+# staff roles; once per deploy, safe when started twice. Servers and workers never migrate.
+release: $(VENV)/.installed
+	@mkdir -p var
+	$(MANAGE) release
+
+setup: $(VENV)/.installed node_modules/.installed var/.messages var/static/.collected release
 
 run: setup
 	@echo "Cities #WithRefugees: http://$(HOST):$(PORT)/  (staff account: make superuser)"
@@ -55,9 +57,8 @@ run: setup
 	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - ; \
 	wait
 
-superuser: $(VENV)/.installed
-	@mkdir -p var
-	$(MANAGE) migrate --noinput -v0
+# Asks for the email address (the sign-in identifier) and a password.
+superuser: release
 	$(MANAGE) createsuperuser
 
 # Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; no browser download).

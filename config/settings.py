@@ -1,13 +1,17 @@
 """Settings of the Cities #WithRefugees platform: one module, driven by the environment.
 
 Every value comes from an environment variable with a safe local default (documented in
-README.md). Nothing here is production-only: the same code runs on SQLite with the embedded
-task worker and on PostgreSQL + Redis.
+README.md). The same code runs on SQLite with the embedded task worker and on PostgreSQL +
+Redis. ``DEPLOYMENT=production`` changes only defaults: it requires ``SECRET_KEY`` and turns
+on the HTTPS settings (redirect, HSTS, secure cookies), each of which can still be switched
+off by its own variable.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +31,24 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
+# "local" (default): a key per machine is fine. "production": the secure defaults below, and
+# no start without SECRET_KEY, which must be the same on every server and task worker
+# (sessions, CSRF tokens and emailed confirmation links are signed with it).
+DEPLOYMENT = env.str("DEPLOYMENT", default="local")
+if DEPLOYMENT not in ("local", "production"):
+    raise ImproperlyConfigured(f"DEPLOYMENT must be 'local' or 'production', not {DEPLOYMENT!r}.")
+PRODUCTION = DEPLOYMENT == "production"
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "DEPLOYMENT=production needs SECRET_KEY: set the same long random value on every "
+            "app server and task worker (a key generated per host breaks sessions and "
+            "confirmation links). See README.md, 'Behind a reverse proxy / in production'."
+        )
+    SECRET_KEY = _local_secret_key()
+# Former keys, still accepted for signatures made with them while a new key is rolled out.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -99,23 +120,49 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+# Persistent connections (seconds a connection is kept; 0 = one per request), checked before
+# reuse. Each server thread and task-worker thread keeps one: see the
+# connection budget in README.md.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, rate limits and task queue: Redis when REDIS_URL is set -----------------------
+# Rate-limit counters live in their own cache, "ratelimit", which must increment atomically
+# across processes (checked by core.E001): Redis, or else diskcache's SQLite files under
+# var/ratelimit, shared by the processes of one machine (the database cache is not atomic).
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+                          "LOCATION": REDIS_URL},
+              "ratelimit": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                            "LOCATION": REDIS_URL, "KEY_PREFIX": "ratelimit"}}
     HUEY = {"huey_class": "huey.RedisHuey", "name": "withrefugees", "url": REDIS_URL}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                          "LOCATION": "django_cache"}}
+                          "LOCATION": "django_cache"},
+              "ratelimit": {"BACKEND": "diskcache.DjangoCache",
+                            "LOCATION": str(VAR_DIR / "ratelimit"), "SHARDS": 4,
+                            # SQLite busy timeout (s); writes retry until they get the lock
+                            "DATABASE_TIMEOUT": 0.1}}
     HUEY = {"huey_class": "huey.SqliteHuey", "name": "withrefugees",
             "filename": str(VAR_DIR / "tasks.sqlite3")}
 # TASKS_IMMEDIATE=true runs queued tasks in-process right after commit (tests, demos).
 HUEY["immediate"] = env.bool("TASKS_IMMEDIATE", default=False)
 HUEY["consumer"] = {"workers": 2, "worker_type": "thread"}
 RATELIMIT_VIEW = "withrefugees.core.views.ratelimited"
+RATELIMIT_USE_CACHE = "ratelimit"
+# Rate limits count by client IP: REMOTE_ADDR, or behind one of the TRUSTED_PROXIES (IP
+# addresses or networks, comma-separated) the right-most address of X-Forwarded-For that is
+# not a trusted proxy (withrefugees/core/net.py). Empty: X-Forwarded-For is ignored.
+RATELIMIT_IP_META_KEY = "withrefugees.core.net.client_ip"
+TRUSTED_PROXIES = [p.strip() for p in env.list("TRUSTED_PROXIES", default=[]) if p.strip()]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from None
 
 # --- Email ---------------------------------------------------------------------------------
 # Default: each message written as a readable file under var/mail/ (UTF-8, 8bit).
@@ -152,6 +199,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it even before collectstatic
+# Uploaded files (profile logos). One folder shared by every app server; Django serves it
+# unless SERVE_MEDIA=false (then the reverse proxy serves MEDIA_URL from MEDIA_ROOT).
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 STATICFILES_DIRS = [
     BASE_DIR / "withrefugees" / "static",
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
@@ -180,9 +232,21 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=False)
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 
-# --- Security ------------------------------------------------------------------------------------
+# --- Security: HTTPS switches, on by default in production (README, "Behind a reverse proxy") --
+# SECURE_PROXY_SSL_HEADER names the header by which the TLS-terminating proxy says the request
+# came over HTTPS, e.g. X-Forwarded-Proto (value "https"). Set it only behind a proxy that
+# always sets or strips that header.
+_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="").strip().upper().replace("-", "_")
+SECURE_PROXY_SSL_HEADER = (
+    (_ssl_header if _ssl_header.startswith("HTTP_") else "HTTP_" + _ssl_header, "https")
+    if _ssl_header else None
+)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,18 +1,31 @@
-"""URL configuration: pages under /ja/ and /en/ (i18n_patterns), admin at /admin/."""
+"""URL configuration: pages under /ja/ and /en/ (i18n_patterns), admin at /admin/, uploaded
+files at MEDIA_URL unless the reverse proxy serves them (``SERVE_MEDIA``)."""
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
+from django.views.static import serve
+
+
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """An uploaded file from MEDIA_ROOT (read when asked, so tests can point it elsewhere)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+if settings.SERVE_MEDIA:
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media))
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("places/", include("withrefugees.places.urls")),
     path("", include("withrefugees.campaign.urls")),
+    path("", include("withrefugees.profiles.urls")),
     prefix_default_language=True,
 )
 admin.site.site_header = "Cities #WithRefugees"

@@ -2,7 +2,10 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
+from withrefugees.accounts.roles import REVIEWERS
+from withrefugees.accounts.services import roles_sync
 from withrefugees.campaign.models import Signature
 from withrefugees.campaign.selectors import statement_text_current
 from withrefugees.places.models import LocalGovernment
@@ -14,6 +17,10 @@ def jp(code: str) -> LocalGovernment:
 
 
 class StaffFactory(factory.django.DjangoModelFactory):
+    """UNHCR staff (not a superuser) with the roles of ``accounts.roles``: by default the
+    reviewer role, i.e. exactly the permissions the review needs. ``roles=[]`` for a staff
+    member without any permission."""
+
     class Meta:
         model = get_user_model()
         django_get_or_create = ("email",)
@@ -21,8 +28,22 @@ class StaffFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"staff{n}@unhcr.example")
     is_staff = True
-    is_superuser = True
+    is_superuser = False
     password = factory.django.Password("correct horse battery")
+
+    @factory.post_generation
+    def roles(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        names = ([] if obj.is_superuser else [REVIEWERS]) if extracted is None else extracted
+        if names:
+            roles_sync()
+            obj.groups.add(*Group.objects.filter(name__in=names))
+
+
+class SuperuserFactory(StaffFactory):
+    email = factory.Sequence(lambda n: f"admin{n}@unhcr.example")
+    is_superuser = True
 
 
 class SignatureFactory(factory.django.DjangoModelFactory):

@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import SignatureFactory, StaffFactory, jp
-from withrefugees.campaign import selectors, services
+from withrefugees.campaign import selectors, services, tokens
 from withrefugees.campaign.models import RejectionReason, Signature
 from withrefugees.campaign.selectors import review_hints
+from withrefugees.core.audit import audit_history
 
 pytestmark = pytest.mark.django_db
 S = Signature.Status
@@ -42,9 +43,9 @@ def test_publish_records_who_and_emails_contact_in_their_language(staff_client, 
     assert response.status_code == 302
     signature.refresh_from_db()
     assert signature.status == S.PUBLISHED and signature.published_at
-    event = signature.events.get(to_status=S.PUBLISHED)
-    assert event.from_status == S.PENDING and event.actor.is_staff
-    assert event.note == "checked by phone"
+    event = audit_history(signature).get(action="signature.publish")
+    assert event.from_state == S.PENDING and event.to_state == S.PUBLISHED
+    assert event.actor.is_staff and event.note == "checked by phone"
     assert len(mailoutbox) == 1 and mailoutbox[0].to == [signature.email]
     assert "is now listed" in mailoutbox[0].subject
     assert "Pledge" in mailoutbox[0].body and "/en/signatories/" in mailoutbox[0].body
@@ -76,11 +77,15 @@ def test_rejection_and_withdrawal_are_emailed_in_the_signer_language(staff_clien
 def test_withdraw_removes_from_public_pages_and_allows_signing_again(staff_client, client):
     shibuya = jp("131130")
     signature = shibuya.signatures.get()
-    assert client.get(f"/ja/signatories/{shibuya.pk}/").status_code == 200
+    assert 'class="step-sign done"' in client.get(f"/ja/signatories/{shibuya.pk}/").content.decode()
     staff_client.post(review_url(signature), {"decision": "withdraw"})
     signature.refresh_from_db()
     assert signature.status == S.WITHDRAWN
-    assert client.get(f"/ja/signatories/{shibuya.pk}/").status_code == 404
+    # The profile page stays (every local government has one), as not signed and noindex.
+    profile = client.get(f"/ja/signatories/{shibuya.pk}/").content.decode()
+    assert '<meta name="robots" content="noindex">' in profile
+    assert 'class="step-sign done"' not in profile
+    assert f"/ja/signatories/{shibuya.pk}/" not in client.get("/ja/signatories/").content.decode()
     SignatureFactory(local_government=shibuya, status=S.PENDING)  # no longer blocked
 
 
@@ -166,9 +171,13 @@ def test_profile_and_map_show_public_data_only(client):
     assert signature.email not in directory
 
 
-def test_unpublished_signature_has_no_profile(client):
-    signature = SignatureFactory(status=S.PENDING)
-    assert client.get(f"/ja/signatories/{signature.local_government_id}/").status_code == 404
+def test_unpublished_signature_is_not_shown_on_the_profile(client):
+    signature = SignatureFactory(status=S.PENDING, message="ともに歩みます")
+    response = client.get(f"/ja/signatories/{signature.local_government_id}/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<meta name="robots" content="noindex">' in body
+    assert signature.signatory_name not in body and signature.message not in body
     assert client.get("/ja/signatories/99999999/").status_code == 404
 
 
@@ -221,3 +230,104 @@ def test_place_without_coordinates_is_listed_under_the_map(client):
     SignatureFactory(local_government=lg, status=S.PUBLISHED, published_at="2026-01-01T00:00Z")
     body = client.get("/en/map/").content.decode()
     assert f"/en/signatories/{lg.pk}/" in body and "location unknown" in body
+
+
+# --- staff edits and the audit trail in the admin ------------------------------------------
+def _superuser_client(client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser(
+        email="root@unhcr.example", password="correct horse battery"))
+    return client
+
+
+def _change_form_data(signature, **changes):
+    data = {name: getattr(signature, name) or "" for name in services.SIGNATURE_EDITABLE_FIELDS}
+    data.update(changes)
+    return data
+
+
+def test_staff_edit_of_a_signature_in_the_admin_leaves_an_audit_row(client):
+    admin = _superuser_client(client)
+    signature = SignatureFactory(status=S.PUBLISHED, published_at="2026-01-01T00:00Z",
+                                 message="前のメッセージ")
+    url = reverse("admin:campaign_signature_change", args=[signature.pk])
+    response = admin.post(url, _change_form_data(
+        signature, email="new@city.fuchu.tokyo.jp", message="新しいメッセージ",
+        website="https://www.city.fuchu.tokyo.jp/en/", signed_on="2026-03-01",
+        change_note="asked by the city by phone"))
+    assert response.status_code == 302
+    signature.refresh_from_db()
+    assert signature.status == S.PUBLISHED and signature.email == "new@city.fuchu.tokyo.jp"
+    entry = audit_history(signature).get(action="signature.update")
+    assert entry.actor.email == "root@unhcr.example"
+    assert entry.note == "asked by the city by phone"
+    assert entry.changes == {
+        "email": ["contact@city.fuchu.tokyo.jp", "new@city.fuchu.tokyo.jp"],
+        "website": ["https://www.city.fuchu.tokyo.jp/", "https://www.city.fuchu.tokyo.jp/en/"],
+        "message": ["前のメッセージ", "新しいメッセージ"],
+        "signed_on": [None, "2026-03-01"],
+    }
+    history = admin.get(reverse("admin:campaign_signature_history", args=[signature.pk]))
+    body = history.content.decode()
+    assert history.status_code == 200 and "signature.update" in body
+    assert "contact@city.fuchu.tokyo.jp → new@city.fuchu.tokyo.jp" in body
+    assert "asked by the city by phone" in body
+
+
+def test_admin_edit_without_changes_leaves_no_row_and_status_is_not_editable(client):
+    admin = _superuser_client(client)
+    signature = SignatureFactory(status=S.PENDING)
+    url = reverse("admin:campaign_signature_change", args=[signature.pk])
+    assert admin.post(url, _change_form_data(signature, status="published")).status_code == 302
+    signature.refresh_from_db()
+    assert signature.status == S.PENDING and not audit_history(signature).exists()
+
+
+def test_reviewer_reads_but_cannot_edit_a_signature(staff_client):
+    signature = SignatureFactory(status=S.PUBLISHED, published_at="2026-01-01T00:00Z")
+    url = reverse("admin:campaign_signature_change", args=[signature.pk])
+    assert staff_client.get(url).status_code == 200
+    response = staff_client.post(url, _change_form_data(signature, email="x@evil.example"))
+    assert response.status_code == 403
+    signature.refresh_from_db()
+    assert signature.email == "contact@city.fuchu.tokyo.jp"
+    assert not audit_history(signature).exists()
+
+
+def test_review_page_and_history_show_the_audit_trail(staff_client):
+    signature = SignatureFactory(status=S.UNCONFIRMED)
+    services.signature_confirm(token=tokens.confirmation_token(signature))
+    staff_client.post(review_url(signature), {"decision": "publish", "note": "checked"})
+    signature.refresh_from_db()
+    services.signature_withdraw(signature=signature, actor=None, note="by phone")
+    page = staff_client.get(review_url(signature)).content.decode()
+    for text in ("signature.confirm", "signature.publish", "signature.withdraw", "checked",
+                 "by phone", "staff"):
+        assert text in page, text
+    assert page.index("signature.confirm") < page.index("signature.publish") < page.index(
+        "signature.withdraw")
+    history = staff_client.get(reverse("admin:campaign_signature_history",
+                                       args=[signature.pk]))
+    assert history.status_code == 200 and "signature.publish" in history.content.decode()
+
+
+def test_staff_without_the_review_permission_can_read_the_queue_but_not_decide(client):
+    from django.contrib.auth.models import Permission
+
+    viewer = StaffFactory(roles=[])
+    viewer.user_permissions.add(*Permission.objects.filter(
+        content_type__app_label="campaign",
+        codename__in=["view_signature", "view_signatureawaitingreview"]))
+    client.force_login(viewer)
+    signature = SignatureFactory(status=S.PENDING)
+    queue = client.get("/ja/admin/campaign/signatureawaitingreview/")
+    assert queue.status_code == 200
+    assert signature.local_government.label in queue.content.decode()
+    assert review_url(signature) not in queue.content.decode()
+    assert client.get(review_url(signature)).status_code == 403
+    assert client.post(review_url(signature), {"decision": "publish"}).status_code == 403
+    client.post("/ja/admin/campaign/signature/", {
+        "action": "publish_selected", "_selected_action": [signature.pk]})
+    signature.refresh_from_db()
+    assert signature.status == S.PENDING and not audit_history(signature).exists()

@@ -15,16 +15,32 @@ PROBE = ("import json, django; from django.conf import settings as s; django.set
          " 'db': s.DATABASES['default']['ENGINE'],"
          " 'init': s.DATABASES['default'].get('OPTIONS', {}).get('init_command', ''),"
          " 'cache': s.CACHES['default']['BACKEND'], 'huey': s.HUEY['huey_class'],"
+         " 'ratelimit_cache': s.CACHES[s.RATELIMIT_USE_CACHE],"
+         " 'conn_max_age': s.DATABASES['default']['CONN_MAX_AGE'],"
+         " 'conn_health_checks': s.DATABASES['default']['CONN_HEALTH_CHECKS'],"
+         " 'ip_key': s.RATELIMIT_IP_META_KEY, 'trusted_proxies': s.TRUSTED_PROXIES,"
+         " 'ssl_header': s.SECURE_PROXY_SSL_HEADER, 'ssl_redirect': s.SECURE_SSL_REDIRECT,"
+         " 'hsts': [s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS,"
+         " s.SECURE_HSTS_PRELOAD], 'cookies': [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE],"
          " 'debug': s.DEBUG}))")
+# Variables these tests set themselves: a value in the calling shell must not leak in.
+OWN = ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DEBUG", "DEPLOYMENT", "SECRET_KEY",
+       "TRUSTED_PROXIES", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "SECURE_PROXY_SSL_HEADER",
+       "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+       "SECURE_HSTS_PRELOAD", "SECURE_COOKIES")
+
+
+def run_probe(tmp_path, **env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in OWN}
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings", VAR_DIR=str(tmp_path), **env)
+    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=environment,
+                          capture_output=True, text=True)
 
 
 def read_settings(tmp_path, **env) -> dict:
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DEBUG")}
-    environment.update(DJANGO_SETTINGS_MODULE="config.settings", VAR_DIR=str(tmp_path), **env)
-    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=environment,
-                         capture_output=True, text=True, check=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    result = run_probe(tmp_path, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_local_defaults(tmp_path):
@@ -35,6 +51,12 @@ def test_local_defaults(tmp_path):
     assert s["path"] == str(tmp_path / "mail")
     assert s["cache"].endswith("DatabaseCache") and s["huey"] == "huey.SqliteHuey"
     assert (tmp_path / "secret_key").exists()
+    assert s["ratelimit_cache"]["BACKEND"] == "diskcache.DjangoCache"
+    assert s["ratelimit_cache"]["LOCATION"] == str(tmp_path / "ratelimit")
+    assert s["conn_max_age"] == 60 and s["conn_health_checks"] is True
+    assert s["ip_key"] == "withrefugees.core.net.client_ip" and s["trusted_proxies"] == []
+    assert s["ssl_header"] is None and s["ssl_redirect"] is False
+    assert s["hsts"] == [0, False, False] and s["cookies"] == [False, False]
 
 
 @pytest.mark.parametrize("url,expect", [
@@ -51,6 +73,57 @@ def test_scale_out_settings(tmp_path):
                       REDIS_URL="redis://127.0.0.1:6379/1")
     assert s["db"] == "django.db.backends.postgresql" and s["init"] == ""
     assert s["cache"].endswith("RedisCache") and s["huey"] == "huey.RedisHuey"
+    assert s["ratelimit_cache"]["BACKEND"].endswith("RedisCache")
+    assert s["ratelimit_cache"]["LOCATION"] == "redis://127.0.0.1:6379/1"
+
+
+def test_production_defaults_are_secure(tmp_path):
+    s = read_settings(tmp_path, DEPLOYMENT="production", SECRET_KEY="k" * 50)
+    assert s["ssl_redirect"] is True
+    assert s["hsts"] == [365 * 24 * 3600, True, True] and s["cookies"] == [True, True]
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_each_switch_wins_over_the_deployment_default(tmp_path):
+    s = read_settings(tmp_path, DEPLOYMENT="production", SECRET_KEY="k" * 50,
+                      SECURE_SSL_REDIRECT="false", SECURE_HSTS_SECONDS="0",
+                      SECURE_HSTS_INCLUDE_SUBDOMAINS="false", SECURE_HSTS_PRELOAD="false",
+                      SECURE_COOKIES="false")
+    assert s["ssl_redirect"] is False and s["hsts"] == [0, False, False]
+    assert s["cookies"] == [False, False]
+    s = read_settings(tmp_path, SECURE_SSL_REDIRECT="true", SECURE_HSTS_SECONDS="600",
+                      SECURE_COOKIES="true")
+    assert s["ssl_redirect"] is True and s["hsts"] == [600, False, False]
+    assert s["cookies"] == [True, True]
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("X-Forwarded-Proto", ["HTTP_X_FORWARDED_PROTO", "https"]),
+    ("x-forwarded-proto", ["HTTP_X_FORWARDED_PROTO", "https"]),
+    ("HTTP_X_FORWARDED_PROTO", ["HTTP_X_FORWARDED_PROTO", "https"]),
+    ("X-Forwarded-Ssl-Scheme", ["HTTP_X_FORWARDED_SSL_SCHEME", "https"]),
+    ("", None),
+])
+def test_proxy_ssl_header(tmp_path, value, expected):
+    assert read_settings(tmp_path, SECURE_PROXY_SSL_HEADER=value)["ssl_header"] == expected
+
+
+def test_trusted_proxies_and_connections(tmp_path):
+    s = read_settings(tmp_path, TRUSTED_PROXIES="10.0.0.0/8, 192.0.2.1,2001:db8::/32",
+                      CONN_MAX_AGE="0", CONN_HEALTH_CHECKS="false")
+    assert s["trusted_proxies"] == ["10.0.0.0/8", "192.0.2.1", "2001:db8::/32"]
+    assert s["conn_max_age"] == 0 and s["conn_health_checks"] is False
+
+
+@pytest.mark.parametrize("env,message", [
+    ({"TRUSTED_PROXIES": "10.0.0.0/8,proxy.example"}, "'proxy.example' is not an IP address"),
+    ({"DEPLOYMENT": "prod"}, "DEPLOYMENT must be 'local' or 'production'"),
+    ({"DEPLOYMENT": "production"}, "DEPLOYMENT=production needs SECRET_KEY"),
+])
+def test_wrong_values_refuse_to_start(tmp_path, env, message):
+    result = run_probe(tmp_path, **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
 
 
 def test_times_are_shown_in_the_reader_time_zone():

@@ -1,5 +1,13 @@
 """UNHCR staff review signatures in the Django admin: a queue of signatures awaiting review,
-publish / reject (with a reason) / withdraw through the services, and the audit trail."""
+publish / reject (with a reason) / withdraw through the services, and the audit trail.
+
+Permissions: the queue and the signatures are readable with ``view_signature`` and
+``view_signatureawaitingreview``; the review page and the bulk publish/withdraw actions
+need ``campaign.review_signature``; correcting a signature's details needs
+``change_signature`` and goes through ``services.signature_update``. Every edit here is
+audited (``core.admin.AuditedAdminMixin``), and each record's "History" page reads the
+audit trail.
+"""
 
 from django import forms
 from django.contrib import admin, messages
@@ -10,6 +18,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from withrefugees.core.admin import AuditedAdminMixin, history_rows
+from withrefugees.core.audit import audit_history
+from withrefugees.core.emails import InvalidEmail, email_normalise
 from withrefugees.core.errors import ServiceError
 
 from . import selectors, services
@@ -17,7 +28,6 @@ from .models import (
     RejectionReason,
     Signature,
     SignatureAwaitingReview,
-    SignatureEvent,
     StatementText,
     StatementVersion,
     content_hash,
@@ -52,7 +62,7 @@ class StatementTextInline(admin.StackedInline):
 
 
 @admin.register(StatementVersion)
-class StatementVersionAdmin(admin.ModelAdmin):
+class StatementVersionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["number", "is_current", "note", "created_at"]
     readonly_fields = ["is_current"]
     inlines = [StatementTextInline]
@@ -64,28 +74,46 @@ class StatementVersionAdmin(admin.ModelAdmin):
             self.message_user(request, _("Select exactly one version."), messages.ERROR)
             return
         try:
-            version = services.statement_version_make_current(version=queryset.get())
+            version = services.statement_version_make_current(version=queryset.get(),
+                                                              actor=request.user)
         except ServiceError as exc:
             self.message_user(request, exc.message, messages.ERROR)
         else:
             self.message_user(request, _("%(v)s is now current.") % {"v": version})
 
+    def history_records(self, obj):
+        """A version's history includes the edits of its texts."""
+        return [obj, *obj.texts.all()]
+
 
 @admin.register(RejectionReason)
-class RejectionReasonAdmin(admin.ModelAdmin):
+class RejectionReasonAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["label_ja", "label_en", "is_active", "position"]
     list_editable = ["is_active", "position"]
 
 
-class SignatureEventInline(admin.TabularInline):
-    model = SignatureEvent
-    extra = 0
-    can_delete = False
-    fields = ["at", "actor", "from_status", "to_status", "note"]
-    readonly_fields = fields
+class SignatureAdminForm(forms.ModelForm):
+    """Staff correct a signature's details; the change is saved by
+    ``services.signature_update`` with the note as the audit row's note."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    website = forms.URLField(label=_("website"), max_length=300, required=False,
+                             assume_scheme="https")
+    change_note = forms.CharField(
+        label=_("Why this change (kept in the history)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = Signature
+        fields = list(services.SIGNATURE_EDITABLE_FIELDS)
+
+    def clean_email(self):
+        email = self.cleaned_data.get("email", "")
+        if not email:
+            return email
+        try:
+            return email_normalise(email)
+        except InvalidEmail as exc:
+            raise ValidationError(exc.messages, code="invalid_email") from exc
 
 
 class ReviewForm(forms.Form):
@@ -118,7 +146,7 @@ def apply_decision(*, signature: Signature, actor, decision: str, reason=None,
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["local_government_label", "status", "signatory", "email", "created_at",
                     "email_confirmed_at", "hints", "review_link"]
     list_filter = ["status", "origin", "language", "local_government__country"]
@@ -128,7 +156,7 @@ class SignatureAdmin(admin.ModelAdmin):
     list_select_related = ["local_government__region", "local_government__country"]
     date_hierarchy = "created_at"
     actions = ["publish_selected", "withdraw_selected"]
-    inlines = [SignatureEventInline]
+    form = SignatureAdminForm
     readonly_fields = ["local_government", "status", "origin", "statement_text",
                        "statement_hash", "language", "consented_at", "email_confirmed_at",
                        "published_at", "confirmation_sent_at", "confirmation_send_count",
@@ -137,13 +165,37 @@ class SignatureAdmin(admin.ModelAdmin):
               "signatory_title", "contact_name", "department", "email", "website", "message",
               "signed_on", "language", "statement_text", "statement_hash", "origin",
               "consented_at", "email_confirmed_at", "published_at", "rejection_reason",
-              "confirmation_sent_at", "confirmation_send_count"]
+              "confirmation_sent_at", "confirmation_send_count", "change_note"]
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_review_permission(self, request, obj=None) -> bool:
+        """Publish, reject, withdraw: ``campaign.review_signature``."""
+        return request.user.has_perm("campaign.review_signature")
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if not self.has_review_permission(request):
+            fields.remove("review_link")
+        if not self.has_change_permission(request, obj):
+            fields.remove("change_note")  # read-only view: nothing to explain
+        return fields
+
+    def get_list_display(self, request):
+        return [name for name in super().get_list_display(request)
+                if name != "review_link" or self.has_review_permission(request)]
+
+    def save_model(self, request, obj, form, change):
+        """Staff corrections go through ``services.signature_update`` (audited)."""
+        services.signature_update(
+            signature=obj, actor=request.user,
+            data={name: form.cleaned_data[name] for name in form.changed_data
+                  if name in services.SIGNATURE_EDITABLE_FIELDS},
+            note=form.cleaned_data.get("change_note", ""))
 
     @admin.display(description=_("local government"), ordering="local_government__name")
     def local_government_label(self, obj: Signature) -> str:
@@ -177,7 +229,7 @@ class SignatureAdmin(admin.ModelAdmin):
         ] + super().get_urls()
 
     def review_view(self, request, pk: int):
-        if not self.has_change_permission(request):
+        if not self.has_review_permission(request):
             raise PermissionDenied
         signature = get_object_or_404(Signature.objects.with_places(), pk=pk)
         form = ReviewForm(request.POST or None)
@@ -193,7 +245,10 @@ class SignatureAdmin(admin.ModelAdmin):
         context = {**self.admin_site.each_context(request), "opts": self.model._meta,
                    "title": _("Review signature"), "signature": signature, "form": form,
                    "hints": selectors.review_hints(signature),
-                   "events": signature.events.select_related("actor")}
+                   "rows": history_rows(audit_history(signature).select_related(
+                       "content_type")),
+                   "history_url": reverse("admin:campaign_signature_history",
+                                          args=[signature.pk])}
         return TemplateResponse(request, "admin/campaign/signature/review.html", context)
 
     def _bulk(self, request, queryset, decision: str):
@@ -207,11 +262,11 @@ class SignatureAdmin(admin.ModelAdmin):
                                            f"{exc.message}", messages.WARNING)
         self.message_user(request, _("%(n)d signature(s) updated.") % {"n": done})
 
-    @admin.action(description=_("Publish selected signatures"), permissions=["change"])
+    @admin.action(description=_("Publish selected signatures"), permissions=["review"])
     def publish_selected(self, request, queryset):
         self._bulk(request, queryset, "publish")
 
-    @admin.action(description=_("Withdraw selected signatures"), permissions=["change"])
+    @admin.action(description=_("Withdraw selected signatures"), permissions=["review"])
     def withdraw_selected(self, request, queryset):
         self._bulk(request, queryset, "withdraw")
 
@@ -222,7 +277,6 @@ class SignatureAwaitingReviewAdmin(SignatureAdmin):
 
     list_filter = ["origin", "language", "local_government__country"]
     date_hierarchy = None
-    inlines = []
     ordering = ["email_confirmed_at", "pk"]  # oldest confirmation first
 
     def get_queryset(self, request):

@@ -1,52 +1,34 @@
 """The sign form: which local government, who signs, who to contact, consent."""
 
-import re
-
 from django import forms
-from django.utils import translation
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from withrefugees.core.forms import AccessibleForm
 from withrefugees.core.validators import no_invisible_characters
-from withrefugees.places.folding import fold
 from withrefugees.places.models import Country, LocalGovernment
-from withrefugees.places.selectors import local_government_search
+from withrefugees.places.selectors import (
+    ListedCode,
+    ResolutionCode,
+    local_government_listed_match,
+    local_government_resolve,
+)
 
-# What may follow a name typed without its suffix: 渋谷 → 渋谷区, shibuya → Shibuya City.
-NAME_SUFFIXES = {"", "都", "道", "府", "県", "市", "区", "町", "村", "ト", "ドウ", "フ", "ケン", "シ",
-                 "ク", "チョウ", "マチ", "ソン", "ムラ", "city", "town", "village", "ward",
-                 "prefecture", "metropolis"}
-
-
-def still_names(lg: LocalGovernment, query: str) -> bool:
-    """True when the typed text still stands for the chosen ``lg``: its label in either
-    language (府中市（東京都）, Fuchu City (Tokyo)), one of its names, or the part of a name
-    that was searched for (府中) before choosing from the list. Any other text wins."""
-    q = fold(query)
-    labels = set()
-    for language in ("ja", "en"):
-        with translation.override(language):
-            labels.add(fold(lg.label))
-    return q in labels or any(key and q in key for key in lg.search_key.split("|"))
-
-
-# Words around a place name that are not part of it (Paris City, City of Paris, 〜市).
-_AFFIXES = re.compile(r"^(city|town|village|municipality|commune|ville|comune|gemeinde|"
-                      r"stadt)( of| de| di)? | (city|town|village|municipality|prefecture)$")
-
-
-def core_name(name: str) -> str:
-    """The folded name without words such as "City of" / "City" around it."""
-    return _AFFIXES.sub("", fold(name)).strip()
-
-
-def is_exact_match(lg: LocalGovernment, query: str) -> bool:
-    """True when ``query`` is one of ``lg``'s names, possibly without its kind suffix."""
-    q = fold(query)
-    for key in lg.search_key.split("|"):
-        if key.startswith(q) and key[len(q):].strip() in NAME_SUFFIXES:
-            return True
-    return False
+# What the person is told for each outcome of the place selectors (``places.selectors``).
+# Each error carries the selector's code (``ValidationError.code``).
+PLACE_MESSAGES = {
+    ResolutionCode.EMPTY: _("Enter the name of your local government."),
+    ResolutionCode.AMBIGUOUS: _("Several local governments match. Choose yours from the "
+                                "list below."),
+    ResolutionCode.NOT_FOUND: _("No local government matches “%(q)s”. Check the spelling, or "
+                                "tick “My local government is not in the list”."),
+}
+LISTED_MESSAGES = {
+    ListedCode.JAPAN_LISTED: _("Every local government in Japan is in the list: search for "
+                               "it by name above."),
+    ListedCode.LISTED: _("“%(name)s” is in the list: search for it by name above and choose "
+                         "it."),
+}
 
 
 class SignForm(AccessibleForm):
@@ -108,6 +90,9 @@ class SignForm(AccessibleForm):
         self.fields["website"].widget.attrs["autocomplete"] = "url"
 
     def clean(self):
+        """Resolve the local government (``places.selectors``) into
+        ``cleaned_data["resolved_local_government"]`` (None for a new, not-listed one).
+        Errors on ``place_query`` / ``new_name`` carry the selector's code."""
         data = super().clean()
         data["resolved_local_government"] = None
         if data.get("not_listed"):
@@ -116,30 +101,13 @@ class SignForm(AccessibleForm):
         if "place_query" in self.errors or "local_government" in self.errors:
             return data
         query = data.get("place_query", "")
-        chosen = data.get("local_government")
-        if chosen:
-            lg = LocalGovernment.objects.with_places().filter(pk=chosen).exclude(
-                source=LocalGovernment.DataSource.SUBMITTED).first()
-            if lg is not None and (not fold(query) or still_names(lg, query)):
-                return self._resolved(data, lg)
-            # The text was changed after a choice: search for what is typed now.
-        if not fold(query):
-            self.add_error("place_query", _("Enter the name of your local government."))
-            return data
-        self.candidates = local_government_search(query, limit=8)
-        exact = [lg for lg in self.candidates if is_exact_match(lg, query)]
-        if len(exact) == 1:
-            return self._resolved(data, exact[0])
-        if len(self.candidates) == 1:
-            return self._resolved(data, self.candidates[0])
+        found = local_government_resolve(query=query, chosen_id=data.get("local_government"))
+        self.candidates = list(found.candidates)
+        if found.resolved:
+            return self._resolved(data, found.local_government)
         self.data["local_government"] = ""
-        if self.candidates:
-            self.add_error("place_query", _("Several local governments match. Choose yours "
-                                            "from the list below."))
-        else:
-            self.add_error("place_query", _("No local government matches “%(q)s”. Check the "
-                                            "spelling, or tick “My local government is not "
-                                            "in the list”.") % {"q": query})
+        self.add_error("place_query", ValidationError(
+            PLACE_MESSAGES[found.code], code=str(found.code), params={"q": query}))
         return data
 
     def _resolved(self, data: dict, lg: LocalGovernment) -> dict:
@@ -153,22 +121,18 @@ class SignForm(AccessibleForm):
     def _clean_not_listed(self, data: dict) -> None:
         name, country = data.get("new_name", ""), data.get("new_country", "")
         if not name and "new_name" not in self.errors:
-            self.add_error("new_name", _("Enter the official name of the local government."))
+            self.add_error("new_name", ValidationError(
+                _("Enter the official name of the local government."), code="required"))
         if not country and "new_country" not in self.errors:
-            self.add_error("new_country", _("Choose the country."))
+            self.add_error("new_country", ValidationError(_("Choose the country."),
+                                                          code="required"))
         if not name or not country:
             return
-        if country == "JP":
-            self.add_error("new_name", _("Every local government in Japan is in the list: "
-                                         "search for it by name above."))
-            return
-        core = core_name(name)
-        listed = [lg for lg in local_government_search(core, limit=20)
-                  if lg.country_id == country and (is_exact_match(lg, core)
-                                                    or core_name(lg.name) == core)]
-        if listed:
-            self.add_error("new_name", _("“%(name)s” is in the list: search for it by name "
-                                         "above and choose it.") % {"name": listed[0].label})
+        match = local_government_listed_match(name=name, country=country)
+        if match.code in LISTED_MESSAGES:
+            label = match.local_government.label if match.local_government else name
+            self.add_error("new_name", ValidationError(
+                LISTED_MESSAGES[match.code], code=str(match.code), params={"name": label}))
 
 
 class DirectoryForm(AccessibleForm):

@@ -136,6 +136,8 @@ class Signature(TimeStampedModel):
     Flow: ``unconfirmed`` (email link sent) → ``pending`` (email confirmed; awaiting UNHCR
     review) → ``published`` | ``rejected``; a published one can be ``withdrawn``.
     The database allows at most one pending or published signature per local government.
+    Every change goes through ``campaign.services`` and leaves a row in the one audit trail
+    (``core.AuditEntry``, actions ``signature.<verb>``).
     """
 
     class Status(models.TextChoices):
@@ -194,6 +196,11 @@ class Signature(TimeStampedModel):
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
         ordering = ["-created_at"]
+        # Publishing, rejecting and withdrawing: a permission of its own, apart from the
+        # model's change permission (which only edits contact details, through a service).
+        permissions = [
+            ("review_signature", _("Can review signatures (publish, reject, withdraw)")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["local_government"],
@@ -217,28 +224,6 @@ class Signature(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.local_government} – {self.get_status_display()}"
-
-
-class SignatureEvent(models.Model):
-    """An audit row for each state change of a signature: who, when, from → to, note."""
-
-    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="events",
-                                  verbose_name=_("signature"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              blank=True, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    from_status = models.CharField(_("from"), max_length=20, choices=Signature.Status.choices,
-                                   blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=Signature.Status.choices)
-    note = models.TextField(_("note"), blank=True)
-
-    class Meta:
-        verbose_name = _("signature event")
-        verbose_name_plural = _("signature events")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 class SignatureAwaitingReview(Signature):

@@ -5,6 +5,7 @@
   translation, flagged ``is_translation`` until staff replace it with the official text.
 - The Japanese participants named in the brochure: 東京都, 広島市, 文京区, 渋谷区 (JIS X 0402
   codes below), published, with their signing dates unknown (``signed_on`` empty).
+  Each gets an audit row ``signature.seed`` (no actor: the platform) with that note.
 - A starting list of rejection reasons, which staff manage in the admin.
 """
 
@@ -13,9 +14,12 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from withrefugees.core.audit import audit_record
 from withrefugees.places.models import LocalGovernment
 
-from .models import RejectionReason, Signature, SignatureEvent, StatementText, StatementVersion
+from .models import RejectionReason, Signature, StatementText, StatementVersion
+
+SEED_NOTE = "Named as a participant in the campaign brochure."
 
 DATA = Path(__file__).resolve().parent / "data"
 # 東京都, 広島市, 文京区, 渋谷区 (JIS X 0402 with check digit).
@@ -56,8 +60,8 @@ def campaign_seed_load() -> dict[str, int]:
             statement_hash=text_ja.content_hash, language="ja", signed_on=None,
             published_at=timezone.now(),
         )
-        SignatureEvent.objects.create(signature=signature, to_status=signature.status,
-                                      note="Named as a participant in the campaign brochure.")
+        audit_record(target=signature, action="signature.seed", to_state=signature.status,
+                     note=SEED_NOTE)
         created["signatures"] += 1
     if not RejectionReason.objects.exists():
         for i, (ja, en) in enumerate(REJECTION_REASONS):

@@ -1,6 +1,7 @@
 """Reads of step 1: the current statement, public signatories, counts, map points, hints."""
 
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlsplit
 
 from django.db.models import Count, F, Q, QuerySet, Value
@@ -101,13 +102,51 @@ def map_points() -> list[dict]:
         lg = sig.local_government
         points.append({"id": lg.pk, "name": lg.display_name, "area": lg.area_name,
                        "label": lg.label, "lat": lg.latitude, "lon": lg.longitude,
-                       "url": reverse("campaign:profile", args=[lg.pk])})
+                       "url": reverse("profiles:profile", args=[lg.pk])})
     return points
 
 
-def profile(local_government: LocalGovernment) -> Signature | None:
-    """The published signature of ``local_government`` (None if it has none)."""
-    return public_signatures().filter(local_government=local_government).first()
+@dataclass(frozen=True)
+class ProfileSection:
+    """Step 1 ("Sign") on a local government's public profile page.
+
+    ``status``: ``"done"`` when the local government has a published signature, else
+    ``"not_started"`` (no signature, or one that is unconfirmed, pending, rejected or
+    withdrawn: the public is not told which). The other fields are what was signed, as it
+    was signed (empty when not done): the signatory, the date (None when unknown), the
+    statement version number and the language code signed in, the message. Never personal
+    data of the contact (email, contact person, department).
+    """
+
+    status: str
+    signatory_name: str = ""
+    signatory_title: str = ""
+    signed_on: date | None = None
+    statement_version: int | None = None
+    language: str = ""
+    message: str = ""
+    website: str = ""
+
+    DONE = "done"
+    NOT_STARTED = "not_started"
+
+    @property
+    def done(self) -> bool:
+        return self.status == self.DONE
+
+
+def profile_section(local_government: LocalGovernment | int) -> ProfileSection:
+    """The "Sign" section of the profile page of ``local_government`` (an instance or its
+    id), from its published signature (one query)."""
+    signature = (Signature.objects.published().select_related("statement_text__version")
+                 .filter(local_government=local_government).first())
+    if signature is None:
+        return ProfileSection(status=ProfileSection.NOT_STARTED)
+    return ProfileSection(
+        status=ProfileSection.DONE, signatory_name=signature.signatory_name,
+        signatory_title=signature.signatory_title, signed_on=signature.signed_on,
+        statement_version=signature.statement_text.version.number,
+        language=signature.language, message=signature.message, website=signature.website)
 
 
 # --- Reviewer hints ----------------------------------------------------------------------

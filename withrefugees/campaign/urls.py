@@ -14,5 +14,4 @@ urlpatterns = [
     path("sign/confirm/<str:token>/", views.confirm, name="confirm"),
     path("signatories/", views.directory, name="directory"),
     path("map/", views.signatory_map, name="map"),
-    path("signatories/<int:pk>/", views.profile, name="profile"),
 ]

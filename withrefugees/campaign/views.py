@@ -4,13 +4,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from withrefugees.places.models import Country, LocalGovernment
+from withrefugees.places.models import Country
 from withrefugees.places.services import SubmittedPlace
 
 from . import selectors, services, tokens
@@ -205,11 +205,3 @@ def signatory_map(request: HttpRequest) -> HttpResponse:
         "points": selectors.map_points(),
         "tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     })
-
-
-def profile(request: HttpRequest, pk: int) -> HttpResponse:
-    lg = get_object_or_404(LocalGovernment.objects.with_places(), pk=pk)
-    signature = selectors.profile(lg)
-    if signature is None:
-        raise Http404("This local government has no published signature.")
-    return render(request, "campaign/profile.html", {"lg": lg, "signature": signature})

@@ -1,23 +1,28 @@
+"""Places in the admin. Every staff edit is saved and audited through ``core.services``
+(``AuditedAdminMixin``); each record's "History" page reads the audit trail."""
+
 from django.contrib import admin
+
+from withrefugees.core.admin import AuditedAdminMixin
 
 from .models import Country, LocalGovernment, ReferenceDataset, Region
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name_en", "name_ja"]
     search_fields = ["code", "name_en", "name_ja"]
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name_en", "name_ja", "country"]
     list_filter = ["country"]
     search_fields = ["code", "name_en", "name_ja"]
 
 
 @admin.register(LocalGovernment)
-class LocalGovernmentAdmin(admin.ModelAdmin):
+class LocalGovernmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "name_en", "kind", "jis_code", "region", "country", "source"]
     list_filter = ["source", "kind"]
     search_fields = ["name", "name_en", "reading", "jis_code", "search_key"]
@@ -26,5 +31,5 @@ class LocalGovernmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReferenceDataset)
-class ReferenceDatasetAdmin(admin.ModelAdmin):
+class ReferenceDatasetAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "rows", "checksum", "loaded_at"]

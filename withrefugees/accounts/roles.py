@@ -1,0 +1,26 @@
+"""Staff roles: named groups with exactly the permissions a job needs (least privilege).
+
+A role is a ``django.contrib.auth`` ``Group`` whose permissions are defined here, in code,
+and written to the database by ``accounts.services.roles_sync`` (run by
+``manage.py release``). Editing a role's permissions in the admin lasts only until the next
+release; give a person a role by adding them to its group (admin, Users → Groups).
+
+Permissions are ``"<app_label>.<codename>"`` strings, as ``User.has_perm`` takes them.
+"""
+
+# UNHCR staff who review signatures: see the review queue and the signatures, publish,
+# reject (with a reason from the list) and withdraw them (``campaign.review_signature``,
+# checked by the review page and the bulk actions), read the statement versions signed
+# and the audit trail. They cannot edit statements, reasons, users or reference data.
+REVIEWERS = "UNHCR reviewers"
+
+ROLES: dict[str, frozenset[str]] = {
+    REVIEWERS: frozenset({
+        "campaign.view_signature",
+        "campaign.view_signatureawaitingreview",
+        "campaign.review_signature",
+        "campaign.view_rejectionreason",
+        "campaign.view_statementversion",
+        "core.view_auditentry",
+    }),
+}

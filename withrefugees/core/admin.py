@@ -1,0 +1,224 @@
+"""The audit trail in the admin: a mixin that routes every staff edit of a plain record
+through ``core.services`` (audited) and shows a record's history from the trail, and a
+read-only list of the whole trail.
+
+Use ``AuditedAdminMixin`` first in the bases of every ``ModelAdmin``::
+
+    @admin.register(RejectionReason)
+    class RejectionReasonAdmin(AuditedAdminMixin, admin.ModelAdmin): ...
+
+A model with a life cycle of its own (a signature) overrides ``save_model`` to call its own
+service; the history view works the same for it.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import PAGE_VAR
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import models, router, transaction
+from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEntry
+from .services import staff_edit_delete, staff_edit_save
+
+#: How the verbs of audit actions (``<record>.<verb>``) read to staff.
+VERB_LABELS = {
+    "create": _("added"),
+    "update": _("changed"),
+    "delete": _("deleted"),
+    "submit": _("submitted"),
+    "confirm": _("email confirmed"),
+    "resend": _("confirmation email sent again"),
+    "publish": _("published"),
+    "reject": _("rejected"),
+    "withdraw": _("withdrawn"),
+    "seed": _("loaded from the campaign's records"),
+    "make_current": _("made current"),
+}
+
+
+@dataclass
+class HistoryRow:
+    """One audit row as staff read it: labels instead of codes and ids."""
+
+    entry: AuditEntry
+    action: str
+    record: str
+    from_state: str
+    to_state: str
+    changes: list[tuple[str, Any, Any]] = field(default_factory=list)
+
+
+def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    if model is None:
+        return None
+    try:
+        found = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    # A reverse relation (e.g. a profile's "social_accounts") is no field with a label.
+    return found if isinstance(found, models.Field) else None
+
+
+def _shown(model_field: models.Field | None, value: Any, cache: dict) -> Any:
+    """A stored audit value as staff read it: a choice's label, a related record's name."""
+    if value is None or value == "":
+        return "—"
+    if model_field is None:
+        return value
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    if model_field.is_relation and model_field.many_to_one:
+        key = (model_field.related_model, value)
+        if key not in cache:
+            related = model_field.related_model._base_manager.filter(pk=value).first()
+            cache[key] = f"{related} (#{value})" if related is not None else f"#{value}"
+        return cache[key]
+    return value
+
+
+def history_rows(entries, *, state_field: str = "status") -> list[HistoryRow]:
+    """``HistoryRow``s of audit ``entries``: the action's label, states by the label of the
+    record's ``state_field`` choices (when it has them), changed fields by their verbose
+    names with old and new values."""
+    rows, cache = [], {}
+    for entry in entries:
+        model = entry.content_type.model_class()
+        state = _field(model, state_field)
+        record, _dot, verb = entry.action.rpartition(".")
+        label = VERB_LABELS.get(verb)
+        changes = []
+        for name, pair in (entry.changes or {}).items():
+            old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+            model_field = _field(model, name)
+            changes.append((capfirst(model_field.verbose_name) if model_field else name,
+                            _shown(model_field, old, cache), _shown(model_field, new, cache)))
+        rows.append(HistoryRow(
+            entry=entry,
+            action=f"{label} ({entry.action})" if label else entry.action,
+            record=entry.object_repr,
+            from_state=_shown(state, entry.from_state, cache) if entry.from_state else "",
+            to_state=_shown(state, entry.to_state, cache) if entry.to_state else "",
+            changes=changes,
+        ))
+    return rows
+
+
+class AuditedAdminMixin:
+    """Every add, change and delete in this admin (forms, inlines, list edits, the delete
+    action) goes through ``core.services.staff_edit_save``/``staff_edit_delete`` and so
+    leaves an audit row; the "History" page lists the record's audit trail.
+
+    ``history_records(obj)`` gives the records whose rows the history shows (default: the
+    record itself; e.g. a statement version adds its texts).
+    """
+
+    object_history_template = "admin/core/audit_history.html"
+    audit_state_field = "status"
+
+    def save_model(self, request, obj, form, change):
+        staff_edit_save(instance=obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        staff_edit_delete(instance=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            for obj in queryset:
+                staff_edit_delete(instance=obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            staff_edit_delete(instance=obj, actor=request.user)
+        for obj in instances:
+            staff_edit_save(instance=obj, actor=request.user)
+        formset.save_m2m()
+
+    def history_records(self, obj) -> list[models.Model]:
+        return [obj]
+
+    def history_entries(self, obj) -> models.QuerySet[AuditEntry]:
+        """The audit rows of ``history_records(obj)``, oldest first."""
+        query = Q(pk__in=[])
+        for record in self.history_records(obj):
+            query |= Q(content_type=ContentType.objects.get_for_model(record),
+                       object_id=str(record.pk))
+        return (AuditEntry.objects.filter(query).select_related("actor", "content_type")
+                .order_by("at", "pk"))
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The record's history from the audit trail (replaces Django's ``LogEntry`` list):
+        who, when, action, from → to, changed fields with old and new values, note."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        paginator = self.get_paginator(request, self.history_entries(obj), 100)
+        page = paginator.get_page(request.GET.get(PAGE_VAR, 1))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("History: %s") % obj,
+            "subtitle": None,
+            "rows": history_rows(page.object_list, state_field=self.audit_state_field),
+            "page_obj": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+            "page_var": PAGE_VAR,
+            "pagination_required": paginator.num_pages > 1,
+            "show_record": len(self.history_records(obj)) > 1,
+            "module_name": str(capfirst(self.opts.verbose_name_plural)),
+            "object": obj,
+            "opts": self.opts,
+            "preserved_filters": self.get_preserved_filters(request),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The whole audit trail, read-only: filter by action and kind of record, search by
+    record (name or id), actor or note."""
+
+    list_display = ["at", "actor", "action", "content_type", "record_link", "from_state",
+                    "to_state", "note"]
+    list_filter = ["action", ("content_type", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["object_repr", "=object_id", "actor__email", "note"]
+    list_select_related = ["actor", "content_type"]
+    date_hierarchy = "at"
+    fields = ["at", "actor", "action", "content_type", "object_id", "record_link",
+              "from_state", "to_state", "changes", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("record"), ordering="object_repr")
+    def record_link(self, entry: AuditEntry) -> str:
+        """The record's admin page when it still exists and has one, else its name."""
+        model = entry.content_type.model_class()
+        if model is None:
+            return entry.object_repr
+        try:
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change",
+                          args=[entry.object_id])
+        except NoReverseMatch:
+            return entry.object_repr
+        return format_html('<a href="{}">{}</a>', url, entry.object_repr or entry.object_id)

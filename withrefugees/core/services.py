@@ -1,0 +1,98 @@
+"""Writes shared by every app: a staff edit of any record (the Django admin's add, change
+and delete), saved and audited in one transaction.
+
+The admin never saves a model itself: ``core.admin.AuditedAdminMixin`` hands the edited
+instance to these services. Records with a life cycle of their own (a signature) have their
+own services instead; these are for plain records (statement versions and texts, rejection
+reasons, places).
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models, transaction
+
+from .audit import audit_record, changed_fields, field_values
+from .models import AuditEntry
+
+
+def audited_fields(model: type[models.Model]) -> list[str]:
+    """The fields of ``model`` an audit row compares: every concrete field except an
+    automatic primary key, the ``auto_now``/``auto_now_add`` time stamps and the other
+    fields nobody edits (``editable=False``: values derived from audited ones, such as a
+    search key or a content hash)."""
+    names = []
+    for field in model._meta.concrete_fields:
+        if (field.primary_key and field.auto_created) or not field.editable:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            continue
+        names.append(field.name)
+    return names
+
+
+#: Fields whose values never enter the trail; a change shows as ``REDACTED``.
+SECRET_FIELDS = frozenset({"password"})
+REDACTED = "[redacted]"
+
+
+def _action(instance: models.Model, verb: str) -> str:
+    return f"{instance._meta.model_name}.{verb}"
+
+
+def _redacted(changes: dict[str, list]) -> dict[str, list]:
+    return {name: [None if old is None else REDACTED, None if new is None else REDACTED]
+            if name in SECRET_FIELDS else [old, new]
+            for name, (old, new) in changes.items()}
+
+
+@transaction.atomic
+def staff_edit_save(*, instance: models.Model, actor: AbstractBaseUser | None,
+                    fields: Iterable[str] | None = None, note: str = "") -> AuditEntry | None:
+    """Save ``instance`` (new, or changed in memory by an admin form) and audit it.
+
+    The values before the edit are read from the database (row locked), not from the
+    instance, which the form has already changed. A new record gets ``<model>.create`` with
+    ``changes`` ``{field: [None, value]}`` of its non-empty fields; a changed one gets
+    ``<model>.update`` with ``{field: [old, new]}`` of the fields that changed (JSON values,
+    foreign keys by id); an unchanged one is saved and gets no row (returns None).
+    ``fields`` limits the comparison (default: ``audited_fields``); the values of
+    ``SECRET_FIELDS`` (a password hash) are written as ``REDACTED``. Errors raised by the
+    model's ``save`` (e.g. ``ValidationError`` for a signed statement text) propagate and
+    nothing is written.
+    """
+    model = type(instance)
+    names = list(fields) if fields is not None else audited_fields(model)
+    stored = None
+    if not instance._state.adding and instance.pk is not None:
+        stored = model._base_manager.select_for_update().filter(pk=instance.pk).first()
+    if stored is None:  # new, or a primary key typed anew (Django then adds a record)
+        instance.save()
+        values = field_values(instance, names)
+        changes = {name: [None, value] for name, value in values.items()
+                   if value not in (None, "")}
+        return audit_record(target=instance, action=_action(instance, "create"), actor=actor,
+                            changes=_redacted(changes), note=note)
+    before = field_values(stored, names)
+    instance.save()
+    changes = changed_fields(before, instance)
+    if not changes:
+        return None
+    return audit_record(target=instance, action=_action(instance, "update"), actor=actor,
+                        changes=_redacted(changes), note=note)
+
+
+@transaction.atomic
+def staff_edit_delete(*, instance: models.Model, actor: AbstractBaseUser | None,
+                      note: str = "") -> AuditEntry:
+    """Delete ``instance`` and leave a ``<model>.delete`` row with its last values
+    (``{field: [value, None]}``), so that the trail outlives the record. Raises
+    ``ProtectedError``/``RestrictedError`` when other records still need it (nothing is
+    written then)."""
+    values = field_values(instance, audited_fields(type(instance)))
+    entry = audit_record(target=instance, action=_action(instance, "delete"), actor=actor,
+                         changes=_redacted({name: [value, None]
+                                            for name, value in values.items()
+                                            if value not in (None, "")}), note=note)
+    instance.delete()
+    return entry

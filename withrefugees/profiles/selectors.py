@@ -1,0 +1,129 @@
+"""Reads of the profile app: a local government's profile (saved or default) and the public
+profile page, which shows every step through the step apps' selectors (the profile app
+reads the step apps; step apps never import it)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from withrefugees.campaign import selectors as campaign_selectors
+from withrefugees.core.models import CONTENT_LANGUAGES
+from withrefugees.places.models import LocalGovernment
+
+from .models import Profile, SocialAccount
+
+
+def profile_for(local_government: LocalGovernment) -> Profile:
+    """The saved profile of ``local_government``, or an unsaved default ``Profile`` (all
+    fields empty) when officers have not edited it yet. Uses the row already loaded by
+    ``local_governments_with_profile`` when there is one."""
+    try:
+        profile = local_government.profile
+    except Profile.DoesNotExist:
+        profile = None
+    return profile or Profile(local_government=local_government)
+
+
+def local_governments_with_profile():
+    """Local governments with their country, region, profile and the profile's social
+    accounts loaded (two queries however many accounts there are)."""
+    return LocalGovernment.objects.select_related("country", "region", "profile").prefetch_related(
+        Prefetch("profile__social_accounts",
+                 queryset=SocialAccount.objects.order_by("position", "pk")))
+
+
+@dataclass(frozen=True)
+class Localised:
+    """A text and the language it is in (``lang`` for the HTML ``lang`` attribute, which
+    differs from the page's language when only the other language was given)."""
+
+    text: str
+    lang: str
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _localised(obj, base: str, language: str) -> Localised:
+    """``<base>_<language>`` of ``obj``, else the other content language's, else empty."""
+    for code in [language, *(c for c in CONTENT_LANGUAGES if c != language)]:
+        value = getattr(obj, f"{base}_{code}", "")
+        if value:
+            return Localised(value, code)
+    return Localised("", language)
+
+
+@dataclass(frozen=True)
+class StepSection:
+    """One step on the profile page: ``key`` (``sign``, ``post``, ``act``, ``pledge``),
+    ``number`` (1–4), ``title``, ``status`` (``done`` or ``not_started``), the template that
+    shows it and ``data``: what the step app's selector gave (None for steps whose feature
+    does not exist yet)."""
+
+    key: str
+    number: int
+    title: str | Promise
+    status: str
+    template: str
+    data: object = None
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
+
+@dataclass(frozen=True)
+class ProfilePage:
+    """What the public profile page shows. ``name``: the public name in the reader's
+    language (the officers' public name, else the reference name); ``introduction`` in the
+    reader's language or the other one; ``website``: the profile's, else the one given when
+    signing; ``is_signatory``: True when step 1 is done (only signatories' pages are
+    indexed by search engines). Never personal data (email, contact person, department)."""
+
+    local_government: LocalGovernment
+    profile: Profile
+    name: str
+    introduction: Localised
+    website: str
+    social_accounts: list[SocialAccount]
+    sections: list[StepSection] = field(default_factory=list)
+
+    @property
+    def is_signatory(self) -> bool:
+        return bool(self.sections) and self.sections[0].done
+
+
+#: Steps 2–4, shown as not started until their apps provide a section.
+LATER_STEPS = (
+    ("post", 2, _("Post")),
+    ("act", 3, _("Act with UNHCR")),
+    ("pledge", 4, _("Pledge")),
+)
+
+
+def profile_page(pk: int) -> ProfilePage:
+    """The public profile page of the local government ``pk``, signatory or not (three
+    queries whatever the profile holds). Raises ``LocalGovernment.DoesNotExist``."""
+    lg = local_governments_with_profile().get(pk=pk)
+    profile = profile_for(lg)
+    language = (get_language() or CONTENT_LANGUAGES[0])[:2]
+    sign = campaign_selectors.profile_section(lg)
+    sections = [StepSection(key="sign", number=1, title=_("Sign"), status=sign.status,
+                            template="profiles/sections/sign.html", data=sign)]
+    sections += [StepSection(key=key, number=number, title=title, status="not_started",
+                             template="profiles/sections/not_started.html")
+                 for key, number, title in LATER_STEPS]
+    return ProfilePage(
+        local_government=lg, profile=profile,
+        name=profile.localised("public_name", language, fallback=False) or lg.display_name,
+        introduction=_localised(profile, "introduction", language),
+        website=profile.website or sign.website,
+        social_accounts=list(profile.social_accounts.all()) if profile.pk else [],
+        sections=sections,
+    )
