@@ -5,7 +5,9 @@ every change writes one row of the audit trail (``core.audit.audit_record``), wi
 actions ``signature.submit|confirm|resend|publish|reject|withdraw|update|seed`` and
 ``statementversion.make_current``.
 
-Allowed transitions of a signature (anything else raises ``InvalidTransition``)::
+Allowed transitions of a signature (anything else raises ``InvalidTransition``; confirming
+a token of a signature that is no longer unconfirmed raises ``TokenUsed``; submitting or
+confirming while the local government has a pending or published one, ``AlreadySigned``)::
 
     submit:   (new)                 → unconfirmed
     confirm:  unconfirmed           → pending      (also: resend, unconfirmed only)
