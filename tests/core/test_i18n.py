@@ -27,15 +27,27 @@ def test_catalogue_is_complete(po):
         assert entries == [], f"{po}: {flag} {entries[:5]}"
 
 
+def _profile(code: str) -> str:
+    from withrefugees.places.models import LocalGovernment
+
+    return f"/ja/signatories/{LocalGovernment.objects.get(jis_code=code).pk}/"
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/ja/", "/ja/sign/", "/ja/signatories/", "/ja/map/",
-                                  "/ja/statement/", "/ja/privacy/"])
+                                  "/ja/statement/", "/ja/privacy/", "profile:131130",
+                                  "profile:342084"])
 def test_japanese_pages_have_no_english_ui_text(client, path):
-    body = client.get(path).content.decode()
+    if path.startswith("profile:"):  # a signatory (渋谷区) and one that has not signed
+        path = _profile(path.split(":")[1])
+    response = client.get(path)
+    assert response.status_code == 200
+    body = response.content.decode()
     body = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", body, flags=re.S)
     text = re.sub(r"<[^>]+>", " ", body)
     for english in ("Sign the statement", "Signatories", "Home", "Skip to main content",
-                    "Privacy notice", "Local government", "required", "Search"):
+                    "Privacy notice", "Local government", "required", "Search",
+                    "Not started", "Not signed", "has not signed", "Social media"):
         assert english not in text, english
 
 
