@@ -16,6 +16,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_reference_data", verbosity=0)
         call_command("load_campaign_data", verbosity=0)
+        call_command("sync_roles", verbosity=0)  # as the release step does
 
 
 @pytest.fixture(autouse=True)

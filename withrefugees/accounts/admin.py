@@ -9,12 +9,18 @@ database refusing the row.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from withrefugees.core.admin import AuditedAdminMixin
 from withrefugees.core.emails import InvalidEmail, email_canonical, email_normalise
+from withrefugees.core.services import staff_edit_password
 
 from .models import User
 
@@ -53,7 +59,10 @@ class UserChangeForm(EmailFieldMixin, BaseUserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
+    """Every change to an account (address, staff and superuser flags, groups, permissions,
+    password) leaves an audit row; the password itself never enters the trail."""
+
     form = UserChangeForm
     add_form = UserCreationForm
     list_display = ["email", "full_name", "is_staff", "is_superuser", "is_active",
@@ -76,3 +85,21 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's password page, with the change audited in the same transaction."""
+        with transaction.atomic():
+            user = self.get_object(request, unquote(id))
+            before = user.password if user is not None else ""
+            response = super().user_change_password(request, id, form_url)
+            if user is not None and request.method == "POST":
+                staff_edit_password(user=user, actor=request.user, before_hash=before)
+        return response
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedAdminMixin, BaseGroupAdmin):
+    """Roles (groups) and their permissions; every change is audited."""

@@ -28,7 +28,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
-from .services import staff_edit_delete, staff_edit_save
+from .services import relation_values, staff_edit_delete, staff_edit_relations, staff_edit_save
 
 #: How the verbs of audit actions (``<record>.<verb>``) read to staff.
 VERB_LABELS = {
@@ -77,6 +77,10 @@ def _shown(model_field: models.Field | None, value: Any, cache: dict) -> Any:
         return value
     if model_field.choices:
         return dict(model_field.flatchoices).get(value, value)
+    if model_field.many_to_many and isinstance(value, list):
+        related = model_field.related_model._base_manager.filter(pk__in=value)
+        names = {obj.pk: str(obj) for obj in related}
+        return ", ".join(names.get(pk, f"#{pk}") for pk in value) or "—"
     if model_field.is_relation and model_field.many_to_one:
         key = (model_field.related_model, value)
         if key not in cache:
@@ -135,6 +139,12 @@ class AuditedAdminMixin:
         with transaction.atomic(using=router.db_for_write(self.model)):
             for obj in queryset:
                 staff_edit_delete(instance=obj, actor=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        """Links (many-to-many) are saved after the record: audit what they changed."""
+        before = relation_values(form.instance) if change else {}
+        super().save_related(request, form, formsets, change)
+        staff_edit_relations(instance=form.instance, actor=request.user, before=before)
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)

@@ -82,6 +82,43 @@ def staff_edit_save(*, instance: models.Model, actor: AbstractBaseUser | None,
                         changes=_redacted(changes), note=note)
 
 
+def relation_values(instance: models.Model) -> dict[str, list]:
+    """``{many-to-many field: sorted ids}`` of a saved ``instance`` (e.g. a user's groups)."""
+    return {field.name: sorted(getattr(instance, field.name).values_list("pk", flat=True))
+            for field in instance._meta.many_to_many}
+
+
+@transaction.atomic
+def staff_edit_relations(*, instance: models.Model, actor: AbstractBaseUser | None,
+                         before: dict[str, list], note: str = "") -> AuditEntry | None:
+    """Audit the many-to-many links of ``instance`` changed by a staff edit (a user's groups
+    and permissions, a group's permissions): ``before`` is ``relation_values`` taken before
+    the edit (``{}`` for a new record). Writes ``<model>.update`` with ``{field: [old ids,
+    new ids]}`` for the fields that changed and returns it; None when none changed."""
+    after = relation_values(instance)
+    changes = {name: [before.get(name, []), ids] for name, ids in after.items()
+               if before.get(name, []) != ids}
+    if not changes:
+        return None
+    return audit_record(target=instance, action=_action(instance, "update"), actor=actor,
+                        changes=changes, note=note)
+
+
+@transaction.atomic
+def staff_edit_password(*, user: AbstractBaseUser, actor: AbstractBaseUser | None,
+                        before_hash: str, note: str = "") -> AuditEntry | None:
+    """Audit a password set by staff for ``user`` (the admin's password page): a
+    ``<model>.update`` row whose ``password`` change is ``REDACTED``, when the stored hash
+    differs from ``before_hash``; None otherwise."""
+    stored = type(user)._base_manager.filter(pk=user.pk).values_list("password", flat=True)
+    after_hash = stored.first()
+    if after_hash is None or after_hash == before_hash:
+        return None
+    return audit_record(target=user, action=_action(user, "update"), actor=actor,
+                        changes=_redacted({"password": [before_hash or None, after_hash]}),
+                        note=note)
+
+
 @transaction.atomic
 def staff_edit_delete(*, instance: models.Model, actor: AbstractBaseUser | None,
                       note: str = "") -> AuditEntry:
