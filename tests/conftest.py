@@ -3,6 +3,7 @@ rate limits off unless a test turns them on, browser tests last."""
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from huey.contrib.djhuey import HUEY
 
 
@@ -21,6 +22,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _tasks_immediate_and_no_ratelimit(settings):
+    translation.activate(settings.LANGUAGE_CODE)  # no test inherits another's language
     HUEY.immediate = True  # queued tasks run right after commit, in this process
     settings.RATELIMIT_ENABLE = False
     settings.SITE_URL = "http://testserver"

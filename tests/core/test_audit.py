@@ -164,7 +164,7 @@ def test_history_page_lists_who_when_what_fields_and_note(admin_client, superuse
     assert page.status_code == 200
     body = page.content.decode()
     assert "root@unhcr.example" in body and "rejectionreason.update" in body
-    assert "reason (English)" in body or "理由（英語）" in body  # the field's verbose name
+    assert "reason (english)" in body.lower() or "理由（英語）" in body  # the field's verbose name
     assert "Old → Brand new" in body and "clearer wording" in body
 
 

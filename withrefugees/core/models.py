@@ -30,8 +30,11 @@ class BilingualMixin:
     objectives, areas of focus, event types).
     """
 
-    def localised(self, base: str, language: str | None = None, *, default: str = "",
-                  fallback: bool = True) -> str:
+    def localised_with_language(self, base: str, language: str | None = None, *,
+                                fallback: bool = True) -> tuple[str, str]:
+        """``(text, language code of the text)``: as ``localised``, with the language the
+        text is in (for an HTML ``lang`` attribute when it fell back); ``("", language)``
+        when there is none."""
         language = (language or get_language() or CONTENT_LANGUAGES[0])[:2]
         order = [language]
         if fallback:
@@ -39,8 +42,12 @@ class BilingualMixin:
         for code in order:
             value = getattr(self, f"{base}_{code}", "")
             if value:
-                return value
-        return default
+                return value, code
+        return "", language
+
+    def localised(self, base: str, language: str | None = None, *, default: str = "",
+                  fallback: bool = True) -> str:
+        return self.localised_with_language(base, language, fallback=fallback)[0] or default
 
 
 class AuditEntry(models.Model):

@@ -50,15 +50,6 @@ class Localised:
         return self.text
 
 
-def _localised(obj, base: str, language: str) -> Localised:
-    """``<base>_<language>`` of ``obj``, else the other content language's, else empty."""
-    for code in [language, *(c for c in CONTENT_LANGUAGES if c != language)]:
-        value = getattr(obj, f"{base}_{code}", "")
-        if value:
-            return Localised(value, code)
-    return Localised("", language)
-
-
 @dataclass(frozen=True)
 class StepSection:
     """One step on the profile page: ``key`` (``sign``, ``post``, ``act``, ``pledge``),
@@ -122,7 +113,7 @@ def profile_page(pk: int) -> ProfilePage:
     return ProfilePage(
         local_government=lg, profile=profile,
         name=profile.localised("public_name", language, fallback=False) or lg.display_name,
-        introduction=_localised(profile, "introduction", language),
+        introduction=Localised(*profile.localised_with_language("introduction", language)),
         website=profile.website or sign.website,
         social_accounts=list(profile.social_accounts.all()) if profile.pk else [],
         sections=sections,
