@@ -47,6 +47,14 @@ if not SECRET_KEY:
             "confirmation links). See README.md, 'Behind a reverse proxy / in production'."
         )
     SECRET_KEY = _local_secret_key()
+elif PRODUCTION and (len(SECRET_KEY) < 50 or any(ch in SECRET_KEY for ch in "<> \t")):
+    # Django's own rule (security.W009): at least 50 characters; "<", ">" and spaces mean
+    # the README's placeholder was copied instead of a generated key.
+    raise ImproperlyConfigured(
+        "SECRET_KEY looks like a placeholder or is too short: generate one with "
+        "python3 -c \"import secrets; print(secrets.token_urlsafe(50))\" and use it on every "
+        "app server and task worker."
+    )
 # Former keys, still accepted for signatures made with them while a new key is rolled out.
 SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 DEBUG = env.bool("DEBUG", default=False)

@@ -331,3 +331,25 @@ def test_staff_without_the_review_permission_can_read_the_queue_but_not_decide(c
         "action": "publish_selected", "_selected_action": [signature.pk]})
     signature.refresh_from_db()
     assert signature.status == S.PENDING and not audit_history(signature).exists()
+
+
+def test_directory_search_without_signatory_links_the_places_that_have_not_signed(client):
+    body = client.get("/ja/signatories/?q=札幌").content.decode()
+    sapporo = jp("011002")
+    assert f'href="/ja/signatories/{sapporo.pk}/"' in body and "札幌市" in body
+    SignatureFactory(local_government=sapporo, status=S.PUBLISHED,
+                     published_at="2026-01-01T00:00Z")
+    listed = client.get("/ja/signatories/?q=札幌").content.decode()
+    assert 'id="unsigned-title"' not in listed
+
+
+def test_join_link_of_a_profile_preselects_the_local_government(client):
+    fuchu = jp("342084")
+    profile = client.get(f"/ja/signatories/{fuchu.pk}/").content.decode()
+    assert f'/ja/sign/?lg={fuchu.pk}' in profile
+    form = client.get(f"/ja/sign/?lg={fuchu.pk}").content.decode()
+    assert 'value="府中市（広島県）"' in form and f'name="local_government" value="{fuchu.pk}"' in form
+    for odd in ("", "abc", "-1", "99999999999999999999999", "１２", "0"):
+        response = client.get("/ja/sign/", {"lg": odd})
+        body = response.content.decode()
+        assert response.status_code == 200 and 'name="local_government" value="' not in body

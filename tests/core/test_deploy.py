@@ -75,6 +75,15 @@ def test_production_without_a_secret_key_refuses_to_start(tmp_path):
     assert not (tmp_path / "secret_key").exists()  # no key made up on this host
 
 
+@pytest.mark.parametrize("key", [
+    '<one random key for all servers and workers: python3 -c "import secrets; '
+    'print(secrets.token_urlsafe(50))">',  # the README's placeholder, copied as it is
+    "short-key", "x" * 49, "a" * 30 + " " + "b" * 30])
+def test_production_refuses_a_placeholder_or_short_secret_key(tmp_path, key):
+    result = manage(tmp_path, "check", **{**readme_production_env(), "SECRET_KEY": key})
+    assert result.returncode != 0 and "placeholder or is too short" in result.stderr
+
+
 def test_production_switches_can_be_turned_off(tmp_path):
     env = {**readme_production_env(), "SECURE_SSL_REDIRECT": "false",
            "SECURE_HSTS_SECONDS": "0"}

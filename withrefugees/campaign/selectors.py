@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from withrefugees.places.models import Country, LocalGovernment, Region
-from withrefugees.places.selectors import rank_by_match
+from withrefugees.places.selectors import local_government_search, rank_by_match
 
 from .models import Signature, StatementText, StatementVersion
 
@@ -80,6 +80,16 @@ def directory(*, query: str = "", country: str = "", prefecture: str = "",
     if query:
         return rank_by_match(qs, query, prefix="local_government__")
     return qs.order_by(*SORTS.get(sort, SORTS["name"])(), "pk")
+
+
+def unsigned_matches(query: str, *, limit: int = 10) -> list[LocalGovernment]:
+    """Up to ``limit`` reference local governments matching ``query`` (best first, as
+    ``places.selectors.local_government_search``) that have no published signature: the
+    directory links their profile pages, which say how to join. Two queries."""
+    found = local_government_search(query, limit=limit)
+    signed = set(public_signatures().filter(local_government__in=found)
+                 .values_list("local_government_id", flat=True))
+    return [lg for lg in found if lg.pk not in signed]
 
 
 def directory_filters() -> dict:

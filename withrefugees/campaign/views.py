@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from withrefugees.places.models import Country
+from withrefugees.places.selectors import local_government_resolve
 from withrefugees.places.services import SubmittedPlace
 
 from . import selectors, services, tokens
@@ -57,6 +58,16 @@ def _statement_changed(form: SignForm, text) -> bool:
     return True
 
 
+def _preselected_place(value: str) -> dict:
+    """Initial place fields for ``/sign/?lg=<id>`` (the join link of a profile page): the
+    reference local government ``id`` shown by its label, or nothing for any other value."""
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
+        return {}
+    resolution = local_government_resolve(query="", chosen_id=int(value))
+    lg = resolution.local_government
+    return {"place_query": lg.label, "local_government": lg.pk} if lg else {}
+
+
 @require_http_methods(["GET", "POST"])
 # Generous per address: many municipal offices reach the internet through a few shared
 # gateways (LGWAN). Over the limit the form is shown again with everything kept.
@@ -66,7 +77,10 @@ def sign(request: HttpRequest) -> HttpResponse:
     if text is None:
         raise Http404("No statement has been published yet.")
     already = None
-    form = SignForm(request.POST or None, initial={"statement_hash": text.content_hash})
+    initial = {"statement_hash": text.content_hash}
+    if request.method == "GET":
+        initial.update(_preselected_place(request.GET.get("lg", "")))
+    form = SignForm(request.POST or None, initial=initial)
     if request.method == "POST" and getattr(request, "limited", False):
         form.is_valid()
         form.add_error(None, _("Too many forms have been sent from your network in the last "
@@ -196,6 +210,9 @@ def directory(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "campaign/directory.html", {
         "form": form, "page": page, "query_string": query.urlencode(),
+        # Nothing listed: the places searched for that have not signed, with their pages.
+        "unsigned": (selectors.unsigned_matches(params["q"])
+                     if params.get("q") and not page.object_list else []),
         **selectors.directory_filters(),
     })
 

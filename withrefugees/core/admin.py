@@ -90,6 +90,12 @@ def _shown(model_field: models.Field | None, value: Any, cache: dict) -> Any:
     return value
 
 
+def action_label(action: str) -> str:
+    """``signature.publish`` as staff read it: ``published (signature.publish)``."""
+    label = VERB_LABELS.get(action.rpartition(".")[2])
+    return f"{label} ({action})" if label else action
+
+
 def history_rows(entries, *, state_field: str = "status") -> list[HistoryRow]:
     """``HistoryRow``s of audit ``entries``: the action's label, states by the label of the
     record's ``state_field`` choices (when it has them), changed fields by their verbose
@@ -98,8 +104,6 @@ def history_rows(entries, *, state_field: str = "status") -> list[HistoryRow]:
     for entry in entries:
         model = entry.content_type.model_class()
         state = _field(model, state_field)
-        record, _dot, verb = entry.action.rpartition(".")
-        label = VERB_LABELS.get(verb)
         changes = []
         for name, pair in (entry.changes or {}).items():
             old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
@@ -108,7 +112,7 @@ def history_rows(entries, *, state_field: str = "status") -> list[HistoryRow]:
                             _shown(model_field, old, cache), _shown(model_field, new, cache)))
         rows.append(HistoryRow(
             entry=entry,
-            action=f"{label} ({entry.action})" if label else entry.action,
+            action=action_label(entry.action),
             record=entry.object_repr,
             from_state=_shown(state, entry.from_state, cache) if entry.from_state else "",
             to_state=_shown(state, entry.to_state, cache) if entry.to_state else "",
@@ -201,7 +205,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     """The whole audit trail, read-only: filter by action and kind of record, search by
     record (name or id), actor or note."""
 
-    list_display = ["at", "actor", "action", "content_type", "record_link", "from_state",
+    ordering = ["-at", "-pk"]  # newest first
+    list_display = ["at", "actor", "action_shown", "content_type", "record_link", "from_state",
                     "to_state", "note"]
     list_filter = ["action", ("content_type", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["object_repr", "=object_id", "actor__email", "note"]
@@ -219,6 +224,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_shown(self, entry: AuditEntry) -> str:
+        return action_label(entry.action)
 
     @admin.display(description=_("record"), ordering="object_repr")
     def record_link(self, entry: AuditEntry) -> str:

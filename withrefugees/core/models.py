@@ -70,7 +70,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         verbose_name = _("audit entry")
-        verbose_name_plural = _("audit trail")
+        verbose_name_plural = _("audit trail entries")
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["content_type", "object_id", "at"],
                                 name="audit_record_time")]

@@ -86,15 +86,30 @@ class ProfilePage:
     sections: list[StepSection] = field(default_factory=list)
 
     @property
+    def label(self) -> str:
+        """The name with what tells same-name places apart (府中市（広島県）,
+        Fuchu City (Hiroshima)), for the page title."""
+        area = self.local_government.area_name
+        if not area:
+            return self.name
+        ja = (get_language() or "ja").startswith("ja")
+        return f"{self.name}（{area}）" if ja else f"{self.name} ({area})"
+
+    @property
     def is_signatory(self) -> bool:
         return bool(self.sections) and self.sections[0].done
 
 
 #: Steps 2–4, shown as not started until their apps provide a section.
 LATER_STEPS = (
-    ("post", 2, _("Post")),
-    ("act", 3, _("Act with UNHCR")),
-    ("pledge", 4, _("Pledge")),
+    ("post", 2, _("Post"),
+     _("Share your participation on social media with #WithRefugees.")),
+    ("act", 3, _("Act with UNHCR"),
+     _("Hold events such as the blue light-up of landmarks on World Refugee Day (20 June), "
+       "photo exhibitions, film screenings and forums.")),
+    ("pledge", 4, _("Pledge"),
+     _("Connect your local action to the Global Compact on Refugees with a pledge, and "
+       "report its progress.")),
 )
 
 
@@ -108,8 +123,8 @@ def profile_page(pk: int) -> ProfilePage:
     sections = [StepSection(key="sign", number=1, title=_("Sign"), status=sign.status,
                             template="profiles/sections/sign.html", data=sign)]
     sections += [StepSection(key=key, number=number, title=title, status="not_started",
-                             template="profiles/sections/not_started.html")
-                 for key, number, title in LATER_STEPS]
+                             template="profiles/sections/not_started.html", data=about)
+                 for key, number, title, about in LATER_STEPS]
     return ProfilePage(
         local_government=lg, profile=profile,
         name=profile.localised("public_name", language, fallback=False) or lg.display_name,

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit trail',
+                'verbose_name_plural': 'audit trail entries',
                 'ordering': ['at', 'pk'],
                 'indexes': [models.Index(fields=['content_type', 'object_id', 'at'], name='audit_record_time')],
             },

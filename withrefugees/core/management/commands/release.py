@@ -73,7 +73,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"release: holding the {how}")
             call_command("upgrade_legacy_accounts", verbosity=verbosity)
             call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0))
-            call_command("createcachetable", verbosity=verbosity)
+            call_command("createcachetable", verbosity=max(verbosity - 1, 0))
             call_command("load_reference_data", verbosity=verbosity)
             call_command("load_campaign_data", verbosity=verbosity)
             call_command("sync_roles", verbosity=verbosity)
