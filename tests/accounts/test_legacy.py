@@ -133,6 +133,21 @@ def test_release_upgrades_the_legacy_database_keeping_everything(tmp_path):
     assert sqlite_dump(path) == before
 
 
+def test_a_user_name_equal_to_another_user_address_does_not_stop_the_upgrade(tmp_path):
+    """User names were free text: one may be another user's address (found by review)."""
+    path = legacy_database(
+        tmp_path,
+        "INSERT INTO auth_user (id, password, is_superuser, username, first_name, last_name, "
+        "email, is_staff, is_active, date_joined) VALUES "
+        "(3, '!', 0, 'ops', '', '', 'ops@example.org', 1, 1, '2025-01-01 00:00:00'), "
+        "(4, '!', 0, 'ops@example.org', '', '', 'ops2@example.org', 1, 1, "
+        "'2025-01-01 00:00:00')")
+    result = manage("release", env=env_for(tmp_path, path))
+    assert result.returncode == 0, result.stderr
+    assert "user #3 'ops' now signs in as ops@example.org" in result.stdout
+    assert "user #4 'ops@example.org' now signs in as ops2@example.org" in result.stdout
+
+
 def test_release_stops_before_any_change_when_users_have_no_usable_email(tmp_path):
     path = legacy_database(
         tmp_path,

@@ -26,11 +26,12 @@ def review_url(signature) -> str:
 
 
 def test_roles_sync_creates_the_reviewer_group_with_exactly_its_permissions():
-    assert roles_sync() == {REVIEWERS: 6}
+    assert roles_sync() == {REVIEWERS: 7}
     assert perms(Group.objects.get(name=REVIEWERS)) == ROLES[REVIEWERS] == {
         "campaign.view_signature", "campaign.view_signatureawaitingreview",
         "campaign.review_signature", "campaign.view_rejectionreason",
-        "campaign.view_statementversion", "core.view_auditentry"}
+        "campaign.view_statementversion", "campaign.view_statementtext",
+        "core.view_auditentry"}
 
 
 def test_roles_sync_is_idempotent_and_undoes_edits_of_the_role():
@@ -106,3 +107,13 @@ def test_a_reviewer_publishes_with_the_bulk_action(client):
     client.post(CHANGELIST, {"action": "publish_selected", "_selected_action": [signature.pk]})
     signature.refresh_from_db()
     assert signature.status == S.PUBLISHED
+
+
+def test_reviewers_read_the_statement_texts_they_review_against(client):
+    """Found by review: without view_statementtext the version's page showed no text."""
+    from withrefugees.campaign.models import StatementVersion
+
+    client.force_login(StaffFactory())
+    version = StatementVersion.objects.get(is_current=True)
+    page = client.get(f"/ja/admin/campaign/statementversion/{version.pk}/change/")
+    assert page.status_code == 200 and "私たちは、一都市、一地域として" in page.content.decode()

@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from tests.factories import SignatureFactory, StaffFactory
-from withrefugees.campaign.models import RejectionReason, StatementText, StatementVersion
+from tests.factories import SignatureFactory, StaffFactory, SuperuserFactory
+from withrefugees.campaign import services
+from withrefugees.campaign.models import RejectionReason, Signature, StatementText, StatementVersion
 from withrefugees.core.audit import audit_history
 from withrefugees.core.models import AuditEntry
 from withrefugees.core.services import audited_fields, staff_edit_delete, staff_edit_save
@@ -218,3 +219,41 @@ def test_a_password_hash_never_enters_the_trail(superuser):
     entry = staff_edit_save(instance=user, actor=superuser)
     assert entry.changes == {"password": ["[redacted]", "[redacted]"]}
     assert "pbkdf2" not in str(AuditEntry.objects.filter(object_id=str(user.pk)).values())
+
+
+def test_audit_trail_list_shows_only_kinds_of_record_the_user_may_view(client):
+    """Found by review: the trail showed reviewers the diffs of records they cannot view."""
+    from withrefugees.accounts.models import User
+    from withrefugees.core.audit import audit_record
+
+    user = User.objects.create_user("someone@city.example.jp", "x" * 16)
+    audit_record(target=user, action="user.update", changes={"is_staff": [False, True]})
+    reason = RejectionReason.objects.create(label_ja="Visible reason", label_en="Visible reason")
+    audit_record(target=reason, action="rejectionreason.update")
+    client.force_login(StaffFactory())  # the reviewer role: no view_user
+    body = client.get(reverse("admin:core_auditentry_changelist")).content.decode()
+    assert "Visible reason" in body and "someone@city.example.jp" not in body
+    client.force_login(SuperuserFactory())
+    body = client.get(reverse("admin:core_auditentry_changelist")).content.decode()
+    assert "someone@city.example.jp" in body
+
+
+def test_rows_of_a_deleted_account_still_say_which_account_acted(client):
+    """Found by review: deleting a staff account made its actions anonymous."""
+    from withrefugees.accounts.models import User
+    from withrefugees.core.audit import audit_history
+
+    reviewer = StaffFactory()
+    signature = SignatureFactory(status=Signature.Status.PENDING)
+    services.signature_publish(signature=signature, actor=reviewer)
+    admin = SuperuserFactory()
+    client.force_login(admin)
+    response = client.post(f"/en/admin/accounts/user/{reviewer.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not User.objects.filter(pk=reviewer.pk).exists()
+    published = audit_history(signature).get(action="signature.publish")
+    assert published.actor is None and published.actor_pk == reviewer.pk
+    assert published.actor_label == f"a former user (#{reviewer.pk})"
+    deleted = audit_history(reviewer).get(action="user.delete")
+    assert deleted.actor == admin and deleted.changes["email"] == [reviewer.email, None]
+    history = client.get(f"/en/admin/campaign/signature/{signature.pk}/history/")
+    assert f"a former user (#{reviewer.pk})" in history.content.decode()

@@ -92,3 +92,17 @@ def test_reference_load_is_idempotent():
     result = reference_data_load(force=True)
     assert result["jp_local_governments"] == 1788
     assert LocalGovernment.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_admin_cannot_change_the_code_that_identifies_a_reference_record(client):
+    """Found by review: posting code=DE on France's page overwrote Germany."""
+    from tests.factories import SuperuserFactory
+
+    client.force_login(SuperuserFactory())
+    germany_before = Country.objects.get(pk="DE").name_en
+    response = client.post("/en/admin/places/country/FR/change/",
+                           {"code": "DE", "name_en": "France (edited)", "name_ja": "フランス"})
+    assert response.status_code == 302
+    assert Country.objects.get(pk="DE").name_en == germany_before
+    assert Country.objects.get(pk="FR").name_en == "France (edited)"

@@ -140,3 +140,17 @@ def test_logo_must_be_a_small_raster_image(officer, image_file, make, code):
 def test_service_is_keyword_only():
     with pytest.raises(TypeError):
         services.profile_update(jp("132063"), None)  # type: ignore[misc]
+
+
+def test_a_multi_picture_jpeg_from_a_phone_camera_is_accepted(officer):
+    """Found by review: Pillow reads such photos as MPO, which was refused."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20)).save(buffer, "MPO", save_all=True,
+                                    append_images=[Image.new("RGB", (40, 20))])
+    photo = SimpleUploadedFile("IMG_0001.JPG", buffer.getvalue(), content_type="image/jpeg")
+    profile = profile_update(local_government=jp("132063"), actor=officer, logo=photo)
+    assert profile.logo.name.endswith(".jpg") and profile.logo_width == 40

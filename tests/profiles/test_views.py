@@ -199,3 +199,42 @@ def test_admin_add_with_nothing_filled_in_creates_the_profile(profile_editor):
     response = profile_editor.post(f"/en/admin/profiles/profile/{profile.pk}/change/", {
         "logo": bad, **inline()})
     assert response.status_code == 200 and audit_history(profile).count() == 1
+
+
+@pytest.mark.parametrize("with_logo", [False, True])
+def test_admin_deletes_a_profile_with_an_audit_row(profile_editor, image_file, with_logo):
+    """Found by review: a file field (the logo) made every profile deletion a 500."""
+    from django.contrib.auth.models import Permission as P
+
+    profile_editor.user.user_permissions.add(P.objects.get(codename="delete_profile"))
+    lg = jp("132063")
+    logo = {"logo": image_file()} if with_logo else {}
+    profile = profile_update(local_government=lg, actor=profile_editor.user,
+                             public_name_en="Fuchu", **logo)
+    response = profile_editor.post(f"/en/admin/profiles/profile/{profile.pk}/delete/",
+                                   {"post": "yes"})
+    assert response.status_code == 302
+    assert not Profile.objects.filter(pk=profile.pk).exists()
+    deleted = audit_history(profile).last()
+    assert deleted.action == "profile.delete" and deleted.actor == profile_editor.user
+    assert deleted.changes["public_name_en"] == ["Fuchu", None]
+    assert ("logo" in deleted.changes) is with_logo
+
+
+def test_a_place_typed_in_by_a_signer_has_a_page_only_once_published(client):
+    """Found by review: unreviewed text must not appear on the campaign's domain."""
+    from withrefugees.places.models import Country
+    from withrefugees.places.services import local_government_submit
+
+    lg = local_government_submit(name="FREE BITCOIN visit scam.example",
+                                 country=Country.objects.get(pk="FR"),
+                                 region_text="Call +1-555-0100")
+    assert client.get(f"/en/signatories/{lg.pk}/").status_code == 404
+    signature = SignatureFactory(local_government=lg)
+    for status in (S.UNCONFIRMED, S.PENDING, S.REJECTED, S.WITHDRAWN):
+        Signature.objects.filter(pk=signature.pk).update(
+            status=status, rejection_reason=RejectionReason.objects.first())
+        assert client.get(f"/en/signatories/{lg.pk}/").status_code == 404, status
+    Signature.objects.filter(pk=signature.pk).update(status=S.PUBLISHED,
+                                                     published_at="2026-01-01T00:00Z")
+    assert client.get(f"/en/signatories/{lg.pk}/").status_code == 200

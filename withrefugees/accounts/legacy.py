@@ -189,11 +189,13 @@ def legacy_upgrade(*, connection=None) -> LegacyUpgradeResult:
         state = loader.get_migration(*ACCOUNTS_INITIAL).apply(before, editor)
         user_model = state.apps.get_model("accounts", "User")
         with connection.cursor() as cursor:
-            # 3. Users (the old address first, so no row is ever without one), then links.
+            # 3. Users (first with placeholders unique by id, which no address or user name
+            # can collide with, then their normalised addresses), then links.
             cursor.execute(
                 "INSERT INTO accounts_user (id, password, last_login, is_superuser, email, "
                 "email_canonical, full_name, is_staff, is_active, date_joined) "
-                "SELECT id, password, last_login, is_superuser, email, username, "
+                "SELECT id, password, last_login, is_superuser, "
+                "'legacy ' || CAST(id AS TEXT), 'legacy ' || CAST(id AS TEXT), "
                 "TRIM(first_name || ' ' || last_name), is_staff, is_active, date_joined "
                 "FROM auth_user")
             for pk, _, email in users:

@@ -21,6 +21,7 @@ ROLES: dict[str, frozenset[str]] = {
         "campaign.review_signature",
         "campaign.view_rejectionreason",
         "campaign.view_statementversion",
+        "campaign.view_statementtext",
         "core.view_auditentry",
     }),
 }

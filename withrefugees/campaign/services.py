@@ -162,6 +162,7 @@ def signature_confirm(*, token: str) -> Signature:
              .exclude(pk=signature.pk).first())
     if other:
         raise AlreadySigned(other)
+    before = field_values(signature, ["email_confirmed_at", "signed_on"])
     now = timezone.now()
     signature.status = S.PENDING
     signature.email_confirmed_at = now
@@ -173,7 +174,8 @@ def signature_confirm(*, token: str) -> Signature:
     except IntegrityError as exc:  # confirmed concurrently by someone else
         other = Signature.objects.active().get(local_government=signature.local_government)
         raise AlreadySigned(other) from exc
-    _record(signature, verb="confirm", from_status=S.UNCONFIRMED)
+    _record(signature, verb="confirm", from_status=S.UNCONFIRMED,
+            changes=changed_fields(before, signature))
     return signature
 
 
@@ -301,9 +303,9 @@ def statement_version_make_current(*, version: StatementVersion,
     """Make ``version`` the one shown on the sign page (the previous one stops being current;
     its signatures keep the text they signed).
 
-    Writes one audit row ``statementversion.make_current`` on ``version``: ``from_state``
-    is the number of the version current before (``""`` if none), ``to_state`` the number
-    of ``version``. Raises InvalidTransition if ``version`` is already current, or has no
+    Writes an audit row ``statementversion.make_current`` on ``version`` and one on the
+    version current before (if any): ``from_state`` is the number of the version current
+    before (``""`` if none), ``to_state`` the number of ``version``. Raises InvalidTransition if ``version`` is already current, or has no
     Japanese text (the language every signature can fall back to).
     """
     version = StatementVersion.objects.select_for_update().get(pk=version.pk)
@@ -320,4 +322,8 @@ def statement_version_make_current(*, version: StatementVersion,
     audit_record(target=version, action="statementversion.make_current", actor=actor,
                  from_state=str(previous.number) if previous else "",
                  to_state=str(version.number), note=note)
+    if previous is not None:  # the old version's own history says it stopped being current
+        audit_record(target=previous, action="statementversion.make_current", actor=actor,
+                     from_state=str(previous.number), to_state=str(version.number),
+                     changes={"is_current": [True, False]}, note=note)
     return version

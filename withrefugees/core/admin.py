@@ -206,15 +206,27 @@ class AuditEntryAdmin(admin.ModelAdmin):
     record (name or id), actor or note."""
 
     ordering = ["-at", "-pk"]  # newest first
-    list_display = ["at", "actor", "action_shown", "content_type", "record_link", "from_state",
-                    "to_state", "note"]
+    list_display = ["at", "actor_shown", "action_shown", "content_type", "record_link",
+                    "from_state", "to_state", "note"]
     list_filter = ["action", ("content_type", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["object_repr", "=object_id", "actor__email", "note"]
     list_select_related = ["actor", "content_type"]
     date_hierarchy = "at"
-    fields = ["at", "actor", "action", "content_type", "object_id", "record_link",
+    fields = ["at", "actor", "actor_pk", "action", "content_type", "object_id", "record_link",
               "from_state", "to_state", "changes", "note"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        """Only rows of the kinds of record the user may view (a reviewer does not read the
+        trail of users or profiles); superusers see all."""
+        queryset = super().get_queryset(request)
+        user = request.user
+        if user.is_superuser:
+            return queryset
+        allowed = [ct.pk for ct in ContentType.objects.all()
+                   if user.has_perm(f"{ct.app_label}.view_{ct.model}")
+                   or user.has_perm(f"{ct.app_label}.change_{ct.model}")]
+        return queryset.filter(content_type_id__in=allowed)
 
     def has_add_permission(self, request):
         return False
@@ -224,6 +236,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("by"), ordering="actor__email")
+    def actor_shown(self, entry: AuditEntry) -> str:
+        return entry.actor_label or "—"
 
     @admin.display(description=_("action"), ordering="action")
     def action_shown(self, entry: AuditEntry) -> str:

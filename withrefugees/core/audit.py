@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .models import AuditEntry
 
@@ -18,9 +19,12 @@ _ENCODER = DjangoJSONEncoder()
 
 
 def _json(value: Any) -> Any:
-    """A JSON-safe copy of a field value (dates as ISO 8601, model instances as pk)."""
+    """A JSON-safe copy of a field value (dates as ISO 8601, model instances as pk, files by
+    their stored name)."""
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):
+        return value.name or None
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return _ENCODER.default(value) if not isinstance(value, list | dict) else value
@@ -51,8 +55,9 @@ def audit_record(*, target: models.Model, action: str, actor=None, from_state: s
     for the platform itself or an anonymous signer); ``changes``: ``{field: [old, new]}``
     (see ``changed_fields``). Call it inside the service's transaction.
     """
+    actor = actor if getattr(actor, "pk", None) else None
     entry = AuditEntry(
-        actor=actor if getattr(actor, "pk", None) else None, action=action,
+        actor=actor, actor_pk=actor.pk if actor else None, action=action,
         content_type=ContentType.objects.get_for_model(target, for_concrete_model=True),
         object_id=str(target.pk), object_repr=str(target)[:200], from_state=from_state or "",
         to_state=to_state or "", changes=changes or {}, note=note or "",

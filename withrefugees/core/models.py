@@ -58,6 +58,10 @@ class AuditEntry(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+", verbose_name=_("by"))
+    # The actor's id, kept when the account is deleted (``actor`` is then empty; the
+    # account's deletion is itself a row of the trail, naming who it was).
+    actor_pk = models.PositiveBigIntegerField(_("by (user id)"), null=True, blank=True,
+                                              editable=False)
     action = models.CharField(_("action"), max_length=60, db_index=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("kind of record"))
@@ -78,3 +82,13 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         states = f" ({self.from_state or '—'} → {self.to_state})" if self.to_state else ""
         return f"{self.action} {self.object_repr}{states}"
+
+    @property
+    def actor_label(self) -> str:
+        """Who did it, for staff: the account's address, "a former user (#id)" once the
+        account is deleted, or "" for the platform itself or an anonymous signer."""
+        if self.actor is not None:
+            return self.actor.email
+        if self.actor_pk:
+            return _("a former user (#%(id)s)") % {"id": self.actor_pk}
+        return ""

@@ -8,21 +8,37 @@ from withrefugees.core.admin import AuditedAdminMixin
 from .models import Country, LocalGovernment, ReferenceDataset, Region
 
 
+class NaturalKeyReadOnlyMixin:
+    """The codes that identify a reference record (ISO 3166, JIS X 0402, GeoNames id) are
+    read-only once it exists: the data loads upsert by them, and a changed primary key
+    would make Django add a second record instead of changing this one."""
+
+    natural_keys: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + [name for name in self.natural_keys if name not in fields] if obj \
+            else fields
+
+
 @admin.register(Country)
-class CountryAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class CountryAdmin(NaturalKeyReadOnlyMixin, AuditedAdminMixin, admin.ModelAdmin):
+    natural_keys = ("code",)
     list_display = ["code", "name_en", "name_ja"]
     search_fields = ["code", "name_en", "name_ja"]
 
 
 @admin.register(Region)
-class RegionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class RegionAdmin(NaturalKeyReadOnlyMixin, AuditedAdminMixin, admin.ModelAdmin):
+    natural_keys = ("code",)
     list_display = ["code", "name_en", "name_ja", "country"]
     list_filter = ["country"]
     search_fields = ["code", "name_en", "name_ja"]
 
 
 @admin.register(LocalGovernment)
-class LocalGovernmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class LocalGovernmentAdmin(NaturalKeyReadOnlyMixin, AuditedAdminMixin, admin.ModelAdmin):
+    natural_keys = ("jis_code", "geonames_id")
     list_display = ["name", "name_en", "kind", "jis_code", "region", "country", "source"]
     list_filter = ["source", "kind"]
     search_fields = ["name", "name_en", "reading", "jis_code", "search_key"]

@@ -21,7 +21,9 @@ LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_SIDE = 4000
 #: Image formats accepted for logos (Pillow format name → file extension). No SVG: it can
 #: carry scripts, and a raster logo is what the page and share cards need.
-LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
+LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif",
+                # Multi-picture JPEG (CIPA DC-007) from phone cameras: a JPEG to browsers.
+                "MPO": "jpg"}
 
 
 def logo_inspect(file) -> tuple[str | None, int, int]:

@@ -115,11 +115,17 @@ LATER_STEPS = (
 
 def profile_page(pk: int) -> ProfilePage:
     """The public profile page of the local government ``pk``, signatory or not (three
-    queries whatever the profile holds). Raises ``LocalGovernment.DoesNotExist``."""
+    queries whatever the profile holds). Raises ``LocalGovernment.DoesNotExist`` for an
+    unknown ``pk`` and for a place typed in by a signer (``source=submitted``) that has no
+    published signature."""
     lg = local_governments_with_profile().get(pk=pk)
     profile = profile_for(lg)
     language = (get_language() or CONTENT_LANGUAGES[0])[:2]
     sign = campaign_selectors.profile_section(lg)
+    if lg.source == LocalGovernment.DataSource.SUBMITTED and sign.status != "done":
+        # A place typed in by a signer is shown only once staff have published its
+        # signature: until then its name is unreviewed text from anyone.
+        raise LocalGovernment.DoesNotExist("a submitted place without a published signature")
     sections = [StepSection(key="sign", number=1, title=_("Sign"), status=sign.status,
                             template="profiles/sections/sign.html", data=sign)]
     sections += [StepSection(key=key, number=number, title=title, status="not_started",

@@ -6,6 +6,7 @@ import pytest
 
 from tests.factories import jp
 from withrefugees.campaign import services, tokens
+from withrefugees.core.audit import audit_history
 
 from .conftest import ALL_STATUSES, S, audit_rows, signature_in
 
@@ -20,6 +21,10 @@ def test_confirms_an_unconfirmed_signature():
     assert signature.email_confirmed_at and signature.signed_on
     assert signature.confirmation_nonce == ""
     assert audit_rows(signature) == [("signature.confirm", S.UNCONFIRMED, S.PENDING, None, "")]
+    (entry,) = audit_history(signature)
+    assert entry.changes == {"email_confirmed_at": [None, entry.changes["email_confirmed_at"][1]],
+                             "signed_on": [None, signature.signed_on.isoformat()]}
+    assert entry.changes["email_confirmed_at"][1]
 
 
 @pytest.mark.parametrize("status", [s for s in ALL_STATUSES if s != S.UNCONFIRMED])

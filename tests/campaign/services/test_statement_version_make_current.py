@@ -31,6 +31,9 @@ def test_makes_a_version_current_and_audits_which_was_before():
     assert StatementVersion.objects.filter(is_current=True).get() == v2
     assert audit_rows(v2) == [("statementversion.make_current", str(v1.number), "2",
                                staff.pk, "new wording")]
+    # The version that stopped being current says so in its own history too.
+    assert audit_rows(v1)[-1] == ("statementversion.make_current", str(v1.number), "2",
+                                  staff.pk, "new wording")
     services.statement_version_make_current(version=v1, actor=staff)
     assert audit_rows(v1)[-1][:3] == ("statementversion.make_current", "2", str(v1.number))
 

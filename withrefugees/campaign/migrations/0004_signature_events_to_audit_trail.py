@@ -46,6 +46,7 @@ def events_to_audit_trail(apps, schema_editor):
             note = f"{note}\n(by user #{event.actor_id}, who no longer exists)".strip()
         entries.append(AuditEntry(
             at=event.at, actor_id=event.actor_id if event.actor_id in known else None,
+            actor_pk=event.actor_id,
             action=action_for(event.from_status, event.to_status),
             content_type=signature_type, object_id=str(event.signature_id),
             object_repr=f"{event.signature.local_government.name} – {event.to_status}"[:200],

@@ -29,6 +29,7 @@ class Migration(migrations.Migration):
                 ('changes', models.JSONField(blank=True, default=dict, verbose_name='fields changed')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                ('actor_pk', models.PositiveBigIntegerField(blank=True, editable=False, null=True, verbose_name='by (user id)')),
                 ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype', verbose_name='kind of record')),
             ],
             options={
