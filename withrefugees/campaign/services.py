@@ -305,8 +305,9 @@ def statement_version_make_current(*, version: StatementVersion,
 
     Writes an audit row ``statementversion.make_current`` on ``version`` and one on the
     version current before (if any): ``from_state`` is the number of the version current
-    before (``""`` if none), ``to_state`` the number of ``version``. Raises InvalidTransition if ``version`` is already current, or has no
-    Japanese text (the language every signature can fall back to).
+    before (``""`` if none), ``to_state`` the number of ``version``. Raises
+    InvalidTransition if ``version`` is already current, or has no Japanese text (the
+    language every signature can fall back to).
     """
     version = StatementVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_current:
