@@ -52,7 +52,17 @@ def test_profile_pages_have_no_axe_violations(site, page, profiles, lang):  # no
             assert logo.evaluate("img => img.complete && img.naturalWidth") == 120
         else:
             assert robots.get_attribute("content") == "noindex"
-            assert page.locator(f'a.button[href="/{lang}/sign/"]').count() == 1
+            join = page.locator(f'a.button[href="/{lang}/sign/?lg={pk}"]')
+            assert join.count() == 1
+            join.click()  # the sign form opens with this local government chosen
+            page.wait_for_url(f"**/{lang}/sign/?lg={pk}")
+            assert page.locator("#id_local_government").input_value() == str(pk)
+            found["sign (preselected)"] = axe_violations(page)
+            page.go_back()
         assert page.locator("ol.steps > li > section h3").count() == 4
         found[kind] = axe_violations(page)
+    # A directory search that finds no signatory lists the places that have not signed.
+    page.goto(f"{site.url}/{lang}/signatories/?q=%E6%9C%AD%E5%B9%8C")  # 札幌
+    assert page.locator("#unsigned-title").count() == 1
+    found["directory (not signed yet)"] = axe_violations(page)
     assert {k: v for k, v in found.items() if v} == {}
