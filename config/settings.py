@@ -31,6 +31,14 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
+def _weak_secret_key(key: str) -> bool:
+    """Django's rule for a secret key (check security.W009/W025): at least 50 characters,
+    at least 5 different ones, not Django's ``django-insecure-`` development prefix; and no
+    "<", ">" or spaces, which mean the README's placeholder was copied as it is."""
+    return (len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")
+            or any(ch in key for ch in "<> \t"))
+
+
 # "local" (default): a key per machine is fine. "production": the secure defaults below, and
 # no start without SECRET_KEY, which must be the same on every server and task worker
 # (sessions, CSRF tokens and emailed confirmation links are signed with it).
@@ -47,9 +55,7 @@ if not SECRET_KEY:
             "confirmation links). See README.md, 'Behind a reverse proxy / in production'."
         )
     SECRET_KEY = _local_secret_key()
-elif PRODUCTION and (len(SECRET_KEY) < 50 or any(ch in SECRET_KEY for ch in "<> \t")):
-    # Django's own rule (security.W009): at least 50 characters; "<", ">" and spaces mean
-    # the README's placeholder was copied instead of a generated key.
+elif PRODUCTION and _weak_secret_key(SECRET_KEY):
     raise ImproperlyConfigured(
         "SECRET_KEY looks like a placeholder or is too short: generate one with "
         "python3 -c \"import secrets; print(secrets.token_urlsafe(50))\" and use it on every "
@@ -57,6 +63,8 @@ elif PRODUCTION and (len(SECRET_KEY) < 50 or any(ch in SECRET_KEY for ch in "<> 
     )
 # Former keys, still accepted for signatures made with them while a new key is rolled out.
 SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+if PRODUCTION and any(_weak_secret_key(key) for key in SECRET_KEY_FALLBACKS):
+    raise ImproperlyConfigured("A key in SECRET_KEY_FALLBACKS is a placeholder or too short.")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

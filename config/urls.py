@@ -9,6 +9,8 @@ from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 
+from withrefugees.accounts.views import admin_password_change
+
 
 def media(request: HttpRequest, path: str) -> HttpResponse:
     """An uploaded file from MEDIA_ROOT (read when asked, so tests can point it elsewhere)."""
@@ -21,6 +23,8 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media))
 urlpatterns += i18n_patterns(
+    # The admin's own "change my password" page, audited (before the admin's URLs).
+    path("admin/password_change/", admin.site.admin_view(admin_password_change)),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("places/", include("withrefugees.places.urls")),

@@ -148,6 +148,18 @@ def test_a_user_name_equal_to_another_user_address_does_not_stop_the_upgrade(tmp
     assert "user #4 'ops@example.org' now signs in as ops2@example.org" in result.stdout
 
 
+def test_long_first_and_last_names_fit_the_new_name_field(tmp_path):
+    """Found by review: 150 + 150 characters did not fit full_name (150) on PostgreSQL."""
+    path = legacy_database(
+        tmp_path, "UPDATE auth_user SET first_name = '" + "F" * 150 + "', last_name = '"
+        + "L" * 150 + "' WHERE id = 2")
+    result = manage("release", env=env_for(tmp_path, path))
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT LENGTH(full_name) FROM accounts_user WHERE id = 2"
+                          ).fetchone() == (150,)
+
+
 def test_release_stops_before_any_change_when_users_have_no_usable_email(tmp_path):
     path = legacy_database(
         tmp_path,

@@ -117,3 +117,21 @@ def test_reviewers_read_the_statement_texts_they_review_against(client):
     version = StatementVersion.objects.get(is_current=True)
     page = client.get(f"/ja/admin/campaign/statementversion/{version.pk}/change/")
     assert page.status_code == 200 and "私たちは、一都市、一地域として" in page.content.decode()
+
+
+def test_a_release_that_undoes_an_edit_of_the_role_leaves_an_audit_row():
+    """Found by review: roles_sync changed a group's permissions without a trace."""
+    from withrefugees.core.audit import audit_history
+
+    roles_sync()
+    group = Group.objects.get(name=REVIEWERS)
+    extra = Permission.objects.get(codename="view_user")
+    group.permissions.add(extra)  # as if edited in the admin
+    before = audit_history(group).count()
+    roles_sync()
+    row = audit_history(group).last()
+    assert audit_history(group).count() == before + 1 and row.action == "group.update"
+    old, new = row.changes["permissions"]
+    assert extra.pk in old and extra.pk not in new and row.actor is None
+    roles_sync()  # nothing to undo: no row
+    assert audit_history(group).count() == before + 1

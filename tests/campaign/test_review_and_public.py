@@ -337,6 +337,11 @@ def test_directory_search_without_signatory_links_the_places_that_have_not_signe
     body = client.get("/ja/signatories/?q=札幌").content.decode()
     sapporo = jp("011002")
     assert f'href="/ja/signatories/{sapporo.pk}/"' in body and "札幌市" in body
+    # The filters apply to that list too (found by review).
+    assert 'id="unsigned-title"' not in client.get("/ja/signatories/?q=札幌&country=FR").content.decode()
+    assert 'id="unsigned-title"' not in client.get(
+        "/ja/signatories/?q=札幌&prefecture=JP-13").content.decode()
+    assert "札幌市" in client.get("/ja/signatories/?q=札幌&prefecture=JP-01").content.decode()
     SignatureFactory(local_government=sapporo, status=S.PUBLISHED,
                      published_at="2026-01-01T00:00Z")
     listed = client.get("/ja/signatories/?q=札幌").content.decode()

@@ -257,3 +257,26 @@ def test_rows_of_a_deleted_account_still_say_which_account_acted(client):
     assert deleted.actor == admin and deleted.changes["email"] == [reviewer.email, None]
     history = client.get(f"/en/admin/campaign/signature/{signature.pk}/history/")
     assert f"a former user (#{reviewer.pk})" in history.content.decode()
+
+
+def test_records_deleted_by_a_cascade_get_their_own_audit_rows(client):
+    """Found by review: deleting a local government removed its profile without a trace."""
+    from withrefugees.core.audit import audit_history
+    from withrefugees.places.models import Country
+    from withrefugees.places.services import local_government_submit
+    from withrefugees.profiles.services import SocialAccountInput, profile_update
+
+    admin = SuperuserFactory()
+    lg = local_government_submit(name="Testville", country=Country.objects.get(pk="GB"))
+    profile = profile_update(local_government=lg, actor=admin, public_name_en="X town",
+                             social_accounts=[SocialAccountInput("x", "https://x.com/xt")])
+    account = profile.social_accounts.get()
+    client.force_login(admin)
+    response = client.post(f"/en/admin/places/localgovernment/{lg.pk}/delete/",
+                           {"post": "yes"})
+    assert response.status_code == 302
+    assert audit_history(lg).last().action == "localgovernment.delete"
+    for record, action in ((profile, "profile.delete"), (account, "socialaccount.delete")):
+        row = audit_history(record).last()
+        assert row.action == action and row.actor == admin and "Testville" in row.note
+    assert audit_history(profile).last().changes["public_name_en"] == ["X town", None]

@@ -78,10 +78,14 @@ def test_production_without_a_secret_key_refuses_to_start(tmp_path):
 @pytest.mark.parametrize("key", [
     '<one random key for all servers and workers: python3 -c "import secrets; '
     'print(secrets.token_urlsafe(50))">',  # the README's placeholder, copied as it is
-    "short-key", "x" * 49, "a" * 30 + " " + "b" * 30])
+    "short-key", "x" * 49, "a" * 30 + " " + "b" * 30, "a" * 60, "abcd" * 15,
+    "django-insecure-" + "k3y" * 20])
 def test_production_refuses_a_placeholder_or_short_secret_key(tmp_path, key):
     result = manage(tmp_path, "check", **{**readme_production_env(), "SECRET_KEY": key})
     assert result.returncode != 0 and "placeholder or is too short" in result.stderr
+    fallback = manage(tmp_path, "check", **{**readme_production_env(),
+                                           "SECRET_KEY_FALLBACKS": key})
+    assert fallback.returncode != 0 and "SECRET_KEY_FALLBACKS" in fallback.stderr
 
 
 def test_production_switches_can_be_turned_off(tmp_path):

@@ -24,6 +24,8 @@ PROBE = ("import json, django; from django.conf import settings as s; django.set
          " s.SECURE_HSTS_PRELOAD], 'cookies': [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE],"
          " 'debug': s.DEBUG}))")
 # Variables these tests set themselves: a value in the calling shell must not leak in.
+# A production-grade key (50+ characters, several different ones).
+KEY = "k3y-A" * 11
 OWN = ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DEBUG", "DEPLOYMENT", "SECRET_KEY",
        "TRUSTED_PROXIES", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "SECURE_PROXY_SSL_HEADER",
        "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
@@ -78,14 +80,14 @@ def test_scale_out_settings(tmp_path):
 
 
 def test_production_defaults_are_secure(tmp_path):
-    s = read_settings(tmp_path, DEPLOYMENT="production", SECRET_KEY="k" * 50)
+    s = read_settings(tmp_path, DEPLOYMENT="production", SECRET_KEY=KEY)
     assert s["ssl_redirect"] is True
     assert s["hsts"] == [365 * 24 * 3600, True, True] and s["cookies"] == [True, True]
     assert not (tmp_path / "secret_key").exists()
 
 
 def test_each_switch_wins_over_the_deployment_default(tmp_path):
-    s = read_settings(tmp_path, DEPLOYMENT="production", SECRET_KEY="k" * 50,
+    s = read_settings(tmp_path, DEPLOYMENT="production", SECRET_KEY=KEY,
                       SECURE_SSL_REDIRECT="false", SECURE_HSTS_SECONDS="0",
                       SECURE_HSTS_INCLUDE_SUBDOMAINS="false", SECURE_HSTS_PRELOAD="false",
                       SECURE_COOKIES="false")

@@ -176,6 +176,8 @@ def test_admin_saves_through_the_service_with_an_audit_row(profile_editor):
     history = profile_editor.get(f"/en/admin/profiles/profile/{profile.pk}/history/")
     assert "profile.update" in history.content.decode()
     assert "Fuchu City" in history.content.decode()
+    assert "Social media accounts" in history.content.decode()  # not "social_accounts"
+    assert "social_accounts" not in history.content.decode()
     signature.refresh_from_db()
     assert signature.website == "https://www.city.fuchu.tokyo.jp/"
 

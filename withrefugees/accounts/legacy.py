@@ -196,7 +196,8 @@ def legacy_upgrade(*, connection=None) -> LegacyUpgradeResult:
                 "email_canonical, full_name, is_staff, is_active, date_joined) "
                 "SELECT id, password, last_login, is_superuser, "
                 "'legacy ' || CAST(id AS TEXT), 'legacy ' || CAST(id AS TEXT), "
-                "TRIM(first_name || ' ' || last_name), is_staff, is_active, date_joined "
+                "SUBSTR(TRIM(first_name || ' ' || last_name), 1, 150), is_staff, is_active, "
+                "date_joined "
                 "FROM auth_user")
             for pk, _, email in users:
                 cursor.execute(

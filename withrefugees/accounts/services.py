@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 
+from withrefugees.core.audit import audit_record
 from withrefugees.core.errors import ServiceError
 
 from .roles import ROLES
@@ -38,6 +39,9 @@ def roles_sync(*, roles: dict[str, frozenset[str]] | None = None) -> dict[str, i
     (``roles.ROLES`` by default). Idempotent: a second run changes nothing. Other groups and
     the groups' members are left alone.
 
+    A group created, or whose permissions change, gets an audit row (``group.create`` /
+    ``group.update``, no actor: the release did it) with the permissions before and after.
+
     Returns ``{group name: number of permissions}``. Raises ``RolePermissionsMissing`` (and
     changes nothing) when a named permission does not exist.
     """
@@ -52,7 +56,13 @@ def roles_sync(*, roles: dict[str, frozenset[str]] | None = None) -> dict[str, i
         raise RolePermissionsMissing(sorted(missing))
     result = {}
     for name, perms in wanted.items():
-        group, _ = Group.objects.get_or_create(name=name)
+        group, created = Group.objects.get_or_create(name=name)
+        before = sorted(group.permissions.values_list("pk", flat=True))
         group.permissions.set(perms)
+        after = sorted(p.pk for p in perms)
+        if created or before != after:  # e.g. undoing an edit of the role in the admin
+            audit_record(target=group, action="group.create" if created else "group.update",
+                         changes={"permissions": [before, after]},
+                         note="roles_sync: the role as defined in accounts/roles.py")
         result[name] = len(perms)
     return result

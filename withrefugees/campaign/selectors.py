@@ -82,14 +82,18 @@ def directory(*, query: str = "", country: str = "", prefecture: str = "",
     return qs.order_by(*SORTS.get(sort, SORTS["name"])(), "pk")
 
 
-def unsigned_matches(query: str, *, limit: int = 10) -> list[LocalGovernment]:
+def unsigned_matches(query: str, *, country: str = "", prefecture: str = "",
+                     limit: int = 10) -> list[LocalGovernment]:
     """Up to ``limit`` reference local governments matching ``query`` (best first, as
-    ``places.selectors.local_government_search``) that have no published signature: the
+    ``places.selectors.local_government_search``), in ``country`` (ISO 3166-1) and
+    ``prefecture`` (ISO 3166-2) when given, that have no published signature: the
     directory links their profile pages, which say how to join. Two queries."""
-    found = local_government_search(query, limit=limit)
+    found = [lg for lg in local_government_search(query, limit=limit * 5)
+             if (not country or lg.country_id == country)
+             and (not prefecture or (lg.region and lg.region.code == prefecture))]
     signed = set(public_signatures().filter(local_government__in=found)
                  .values_list("local_government_id", flat=True))
-    return [lg for lg in found if lg.pk not in signed]
+    return [lg for lg in found if lg.pk not in signed][:limit]
 
 
 def directory_filters() -> dict:

@@ -211,7 +211,8 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(request, "campaign/directory.html", {
         "form": form, "page": page, "query_string": query.urlencode(),
         # Nothing listed: the places searched for that have not signed, with their pages.
-        "unsigned": (selectors.unsigned_matches(params["q"])
+        "unsigned": (selectors.unsigned_matches(params["q"], country=params.get("country", ""),
+                                                prefecture=params.get("prefecture", ""))
                      if params.get("q") and not page.object_list else []),
         **selectors.directory_filters(),
     })

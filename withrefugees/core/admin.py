@@ -28,7 +28,13 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
-from .services import relation_values, staff_edit_delete, staff_edit_relations, staff_edit_save
+from .services import (
+    REDACTED,
+    relation_values,
+    staff_edit_delete,
+    staff_edit_relations,
+    staff_edit_save,
+)
 
 #: How the verbs of audit actions (``<record>.<verb>``) read to staff.
 VERB_LABELS = {
@@ -69,11 +75,32 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
     return found if isinstance(found, models.Field) else None
 
 
+def _label(model: type[models.Model] | None, name: str) -> str:
+    """How staff read a field name of an audit row: the field's verbose name, the related
+    records' plural name for a reverse relation (a profile's social media accounts)."""
+    model_field = _field(model, name)
+    if model_field is not None:
+        return capfirst(model_field.verbose_name)
+    try:
+        relation = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        relation = None
+    if relation is not None and relation.related_model is not None:
+        return capfirst(relation.related_model._meta.verbose_name_plural)
+    return name
+
+
 def _shown(model_field: models.Field | None, value: Any, cache: dict) -> Any:
-    """A stored audit value as staff read it: a choice's label, a related record's name."""
-    if value is None or value == "":
+    """A stored audit value as staff read it: a choice's label, a related record's name,
+    list items one after another, "(not shown)" for a secret."""
+    if value is None or value == "" or value == []:
         return "—"
+    if value == REDACTED:
+        return _("(not shown)")
     if model_field is None:
+        if isinstance(value, list):  # e.g. social media accounts: [[network, url], …]
+            return "; ".join(" ".join(map(str, item)) if isinstance(item, list) else str(item)
+                             for item in value)
         return value
     if model_field.choices:
         return dict(model_field.flatchoices).get(value, value)
@@ -108,7 +135,7 @@ def history_rows(entries, *, state_field: str = "status") -> list[HistoryRow]:
         for name, pair in (entry.changes or {}).items():
             old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
             model_field = _field(model, name)
-            changes.append((capfirst(model_field.verbose_name) if model_field else name,
+            changes.append((_label(model, name),
                             _shown(model_field, old, cache), _shown(model_field, new, cache)))
         rows.append(HistoryRow(
             entry=entry,
@@ -207,7 +234,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     ordering = ["-at", "-pk"]  # newest first
     list_display = ["at", "actor_shown", "action_shown", "content_type", "record_link",
-                    "from_state", "to_state", "note"]
+                    "from_shown", "to_shown", "note"]
     list_filter = ["action", ("content_type", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["object_repr", "=object_id", "actor__email", "note"]
     list_select_related = ["actor", "content_type"]
@@ -236,6 +263,20 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("from"), ordering="from_state")
+    def from_shown(self, entry: AuditEntry) -> str:
+        return self._state(entry, entry.from_state)
+
+    @admin.display(description=_("to"), ordering="to_state")
+    def to_shown(self, entry: AuditEntry) -> str:
+        return self._state(entry, entry.to_state)
+
+    @staticmethod
+    def _state(entry: AuditEntry, value: str) -> str:
+        if not value:
+            return "—"
+        return _shown(_field(entry.content_type.model_class(), "status"), value, {})
 
     @admin.display(description=_("by"), ordering="actor__email")
     def actor_shown(self, entry: AuditEntry) -> str:

@@ -10,7 +10,9 @@ reasons, places).
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import models, transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
+from django.utils.translation import gettext as _
 
 from .audit import audit_record, changed_fields, field_values
 from .models import AuditEntry
@@ -110,7 +112,7 @@ def staff_edit_password(*, user: AbstractBaseUser, actor: AbstractBaseUser | Non
     """Audit a password set by staff for ``user`` (the admin's password page): a
     ``<model>.update`` row whose ``password`` change is ``REDACTED``, when the stored hash
     differs from ``before_hash``; None otherwise."""
-    stored = type(user)._base_manager.filter(pk=user.pk).values_list("password", flat=True)
+    stored = user._meta.model._base_manager.filter(pk=user.pk).values_list("password", flat=True)
     after_hash = stored.first()
     if after_hash is None or after_hash == before_hash:
         return None
@@ -119,17 +121,37 @@ def staff_edit_password(*, user: AbstractBaseUser, actor: AbstractBaseUser | Non
                         note=note)
 
 
+def _last_values(instance: models.Model) -> dict[str, list]:
+    """``{field: [value, None]}`` of a record about to be deleted (non-empty fields and
+    many-to-many links)."""
+    values = field_values(instance, audited_fields(type(instance)))
+    changes = {name: [value, None] for name, value in values.items() if value not in (None, "")}
+    changes.update({name: [ids, None] for name, ids in relation_values(instance).items() if ids})
+    return _redacted(changes)
+
+
 @transaction.atomic
 def staff_edit_delete(*, instance: models.Model, actor: AbstractBaseUser | None,
                       note: str = "") -> AuditEntry:
     """Delete ``instance`` and leave a ``<model>.delete`` row with its last values
-    (``{field: [value, None]}``), so that the trail outlives the record. Raises
-    ``ProtectedError``/``RestrictedError`` when other records still need it (nothing is
-    written then)."""
-    values = field_values(instance, audited_fields(type(instance)))
+    (``{field: [value, None]}``, links included), so that the trail outlives the record;
+    each record deleted with it by a cascade (e.g. a local government's profile) gets its
+    own ``<model>.delete`` row saying so. Raises ``ProtectedError``/``RestrictedError`` when
+    other records still need it (nothing is written then)."""
+    collector = Collector(using=router.db_for_write(type(instance), instance=instance))
+    collector.collect([instance])
+    cascaded = [obj for objs in collector.data.values() for obj in objs
+                if not (type(obj) is type(instance) and obj.pk == instance.pk)]
+    for rows in collector.fast_deletes:
+        cascaded.extend(rows)
     entry = audit_record(target=instance, action=_action(instance, "delete"), actor=actor,
-                         changes=_redacted({name: [value, None]
-                                            for name, value in values.items()
-                                            if value not in (None, "")}), note=note)
+                         changes=_last_values(instance), note=note)
+    with_note = _("Deleted together with %(record)s.") % {
+        "record": f"{instance._meta.verbose_name} “{instance}”"}
+    for obj in cascaded:
+        if obj._meta.auto_created:  # rows of a many-to-many table: in the links above
+            continue
+        audit_record(target=obj, action=_action(obj, "delete"), actor=actor,
+                     changes=_last_values(obj), note=with_note)
     instance.delete()
     return entry
