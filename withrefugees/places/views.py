@@ -8,7 +8,10 @@ from .selectors import local_government_search
 
 
 @require_GET
-@ratelimit(key="ip", rate="120/m", block=True)
+# Per address, and generous: the officers of a whole prefecture can reach the internet
+# through one LGWAN gateway address, and each keystroke is a request. Over the limit the
+# answer is JSON too (core.views.ratelimited): {"busy": true, "message": …}.
+@ratelimit(key="ip", rate="1200/m", block=True)
 def search_json(request: HttpRequest) -> JsonResponse:
     """``GET ?q=渋谷`` → ``{"results": [{"id", "label", "kind", "code"}]}`` (at most 10)."""
     query = request.GET.get("q", "")[:100]
