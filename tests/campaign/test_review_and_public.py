@@ -358,3 +358,23 @@ def test_join_link_of_a_profile_preselects_the_local_government(client):
         response = client.get("/ja/sign/", {"lg": odd})
         body = response.content.decode()
         assert response.status_code == 200 and 'name="local_government" value="' not in body
+
+
+@pytest.mark.parametrize("query,kept", [
+    ("q=渋谷&sort=foo", "渋谷区"), ("q=渋谷&sort=" + "x" * 300, "渋谷区"),
+    ("prefecture=JP-34&sort=bogus", "広島市"), ("q=" + "渋" * 101 + "&prefecture=JP-34", "広島市"),
+])
+def test_an_invalid_directory_parameter_keeps_the_valid_filters_and_is_named(client, query,
+                                                                             kept):
+    """Issue 6, §8: ?q=渋谷&sort=foo silently dropped every filter."""
+    body = client.get(f"/en/signatories/?{query}").content.decode()
+    assert "Not understood and ignored" in body
+    listed = body.split('<table class="directory">')[1] if '<table class="directory">' in body \
+        else ""
+    assert kept_name(kept) in listed
+    assert ("Shibuya" in listed) == (kept == "渋谷区")
+    assert ("Hiroshima City" in listed) == (kept == "広島市")
+
+
+def kept_name(ja: str) -> str:
+    return {"渋谷区": "Shibuya", "広島市": "Hiroshima City"}[ja]

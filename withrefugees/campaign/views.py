@@ -201,7 +201,13 @@ def _resend_expired(request: HttpRequest, token: str) -> HttpResponse:
 
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryForm(request.GET or None)
-    params = form.cleaned_data if form.is_valid() else {}
+    params: dict = {}
+    if form.is_bound:
+        # A value not understood is left out of cleaned_data and named on the page; the
+        # valid filters still apply.
+        form.is_valid()
+        params = form.cleaned_data
+    ignored = [str(form.fields[name].label) for name in form.errors if name in form.fields]
     qs = selectors.directory(query=params.get("q", ""), country=params.get("country", ""),
                              prefecture=params.get("prefecture", ""),
                              sort=params.get("sort") or "name")
@@ -209,7 +215,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "campaign/directory.html", {
-        "form": form, "page": page, "query_string": query.urlencode(),
+        "form": form, "page": page, "query_string": query.urlencode(), "ignored": ignored,
         # Nothing listed: the places searched for that have not signed, with their pages.
         "unsigned": (selectors.unsigned_matches(params["q"], country=params.get("country", ""),
                                                 prefecture=params.get("prefecture", ""))
