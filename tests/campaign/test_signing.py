@@ -342,8 +342,31 @@ def test_control_characters_are_refused(client):
 def test_email_subjects_are_plain_text(client, mailoutbox):
     sign(client, lang="en", place_query="", local_government="", not_listed="on",
          new_name="Town of A & B's", new_country="GB")
-    assert "Town of A & B's" in mailoutbox[0].subject
-    assert "&amp;" not in mailoutbox[0].subject and "&#x27;" not in mailoutbox[0].subject
+    mail = mailoutbox[0]
+    # The name a signer typed is quoted in the body as data (issue 6, §8), as plain text.
+    assert "    Town of A & B's" in mail.body and "Town of A & B's" not in mail.subject
+    assert "&amp;" not in mail.body + mail.subject and "&#x27;" not in mail.body
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_confirmation_email_carries_no_free_text_in_subject_or_greeting(client, mailoutbox,
+                                                                          lang):
+    """Issue 6, §8: typed text in the subject and first line made the campaign's address
+    send anyone's words to any address."""
+    lure = "Dear customer, your refund is ready: https://refund.example/"
+    sign(client, lang=lang, contact_name=lure, signatory_name=lure, department=lure,
+         message=lure)
+    sign(client, lang=lang, place_query="", local_government="", not_listed="on",
+         new_name=lure, new_country="GB", email="other@example.org")
+    assert len(mailoutbox) == 2
+    for mail in mailoutbox:
+        first_line = mail.body.splitlines()[0]
+        assert "refund" not in mail.subject and "refund" not in first_line
+    assert "refund" not in mailoutbox[0].body  # a listed place: named from the reference data
+    assert "府中市" in mailoutbox[0].subject or "Fuchu" in mailoutbox[0].subject
+    quoted = [line for line in mailoutbox[1].body.splitlines() if "refund" in line]
+    # Quoted once, on a line of its own, as data (with the country it was entered for).
+    assert len(quoted) == 1 and quoted[0].startswith("    " + lure)
 
 
 def test_refused_signature_leaves_no_new_place_behind(client, mailoutbox):
