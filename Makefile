@@ -4,6 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Runtime files (database, static files, secret key); settings read the same variable.
+VAR_DIR ?= $(CURDIR)/var
+export VAR_DIR
+# An IPv6 address is bracketed in addresses and URLs ([::1]:8000).
+ADDRESS := $(if $(findstring :,$(HOST)),[$(HOST)],$(HOST)):$(PORT)
+# Links in emails point at the server started here unless SITE_URL is set; a wildcard
+# address (0.0.0.0, ::) is reached at 127.0.0.1 / [::1] on this machine.
+SITE_URL ?= http://$(subst [::],[::1],$(subst 0.0.0.0,127.0.0.1,$(ADDRESS)))
 MANAGE := $(BIN)/python manage.py
 
 .PHONY: run test setup release superuser lint messages bench clean .gettext .chromium
@@ -38,24 +46,30 @@ STATIC_IGNORE := -i '*[1235689]00.css' -i '*-[1235689]00-normal.woff*' -i 'cyril
 	-i 'japanese*.css' -i 'latin*.css' -i 'vietnamese*.css' -i 'index.css' -i '*.scss' \
 	-i '*.ts' -i 'metadata.json' -i 'unicode.json' -i 'CHANGELOG.md'
 
-var/static/.collected: $(STATIC_FILES) node_modules/.installed config/settings.py
+$(VAR_DIR)/static/.collected: $(STATIC_FILES) node_modules/.installed config/settings.py
 	$(MANAGE) collectstatic --noinput -v0 $(STATIC_IGNORE)
 	touch $@
 
 # The release step (README, "Releasing"): upgrade an old database, migrate, load data, sync
 # staff roles; once per deploy, safe when started twice. Servers and workers never migrate.
 release: $(VENV)/.installed
-	@mkdir -p var
+	@mkdir -p $(VAR_DIR)
 	$(MANAGE) release
 
-setup: $(VENV)/.installed node_modules/.installed var/.messages var/static/.collected release
+setup: $(VENV)/.installed node_modules/.installed var/.messages $(VAR_DIR)/static/.collected release
 
+# gunicorn and the task worker side by side (config/gunicorn.conf.py: logging, no control
+# socket). Ctrl-C reaches both (same process group); the shell waits until both have
+# stopped, then make exits 130. If one of them stops by itself, the other is stopped too.
 run: setup
-	@echo "Cities #WithRefugees: http://$(HOST):$(PORT)/  (staff account: make superuser)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(MANAGE) run_huey --workers 2 & \
-	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - ; \
-	wait
+	@echo "Cities #WithRefugees: $(SITE_URL)/  (staff account: make superuser)"
+	@export SITE_URL='$(SITE_URL)'; \
+	$(MANAGE) run_huey --workers 2 & huey=$$!; \
+	$(BIN)/gunicorn -c config/gunicorn.conf.py --bind '$(ADDRESS)' --workers 2 --threads 4 & \
+	web=$$!; \
+	trap 'kill -TERM $$web $$huey 2>/dev/null' INT TERM; \
+	while kill -0 $$web 2>/dev/null && kill -0 $$huey 2>/dev/null; do sleep 1; done; \
+	kill -TERM $$web $$huey 2>/dev/null; wait $$web; status=$$?; wait; exit $$status
 
 # Asks for the email address (the sign-in identifier) and a password.
 superuser: release
@@ -82,4 +96,4 @@ messages: $(VENV)/.installed
 	for f in locale/en/LC_MESSAGES/*.po; do msgfilter --keep-header --no-wrap -i "$$f" sed -e d | msgen --no-wrap - | msgattrib --no-wrap --clear-fuzzy --clear-previous -o "$$f"; done
 
 clean:
-	rm -rf $(VENV) node_modules var/static
+	rm -rf $(VENV) node_modules $(VAR_DIR)/static

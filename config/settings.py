@@ -68,6 +68,7 @@ if PRODUCTION and any(_weak_secret_key(key) for key in SECRET_KEY_FALLBACKS):
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Base of the links in emails. `make run` sets it from its HOST and PORT unless it is set.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -90,6 +91,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -268,14 +271,62 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp): scripts, styles, fonts and data from this site only,
+# no inline script; images also from the optional tile server (MAP_TILE_URL) and data: URIs
+# (Leaflet's and the admin's small icons). Nothing may frame the site.
+_tile_origin = ""
+if MAP_TILE_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tile = _urlsplit(MAP_TILE_URL.replace("{s}", "a"))
+    _tile_origin = f"{_tile.scheme}://{_tile.netloc.replace('a.', '*.', 1)}" \
+        if "{s}" in MAP_TILE_URL else f"{_tile.scheme}://{_tile.netloc}"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"] + ([_tile_origin] if _tile_origin else []),
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Permissions-Policy (django-permissions-policy): no powerful browser feature is used.
+PERMISSIONS_POLICY = {feature: [] for feature in (
+    "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone",
+    "payment", "usb", "browsing-topics")}
+
 # --- Signing flow --------------------------------------------------------------------------------
 # How long an emailed confirmation link stays valid, in seconds (default 3 days).
 SIGNATURE_CONFIRMATION_MAX_AGE = env.int("SIGNATURE_CONFIRMATION_MAX_AGE", default=3 * 24 * 3600)
 
+# One format and one time zone for every process: Django, gunicorn (config/gunicorn.conf.py
+# passes this to gunicorn's master too) and huey. Times are in TIME_ZONE, which Django sets as
+# the process's TZ. Each line is written once: huey's logger has the console handler and
+# does not propagate (run_huey adds its own handler to a logger without one, and its lines
+# came twice); Django's "django" logger keeps only the mail to ADMINS (its DEBUG console
+# handler doubled its lines) and gunicorn's loggers only propagate.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {"default": {
+        "format": "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s",
+        "datefmt": "%Y-%m-%d %H:%M:%S %z",
+    }},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "default"},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
+                        "filters": ["require_debug_false"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
+        "django.server": {"handlers": [], "level": LOG_LEVEL},
+        "django.db.backends": {"level": "INFO"},
+        "huey": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "gunicorn.error": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "gunicorn.access": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }

@@ -22,6 +22,7 @@ from withrefugees.core.admin import AuditedAdminMixin, history_rows
 from withrefugees.core.audit import audit_history
 from withrefugees.core.emails import InvalidEmail, email_normalise
 from withrefugees.core.errors import ServiceError
+from withrefugees.places.admin import FoldedSearchMixin
 
 from . import selectors, services
 from .models import (
@@ -146,7 +147,8 @@ def apply_decision(*, signature: Signature, actor, decision: str, reason=None,
 
 
 @admin.register(Signature)
-class SignatureAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class SignatureAdmin(FoldedSearchMixin, AuditedAdminMixin, admin.ModelAdmin):
+    folded_search_path = "local_government__"  # しぶや finds the signatures of 渋谷区
     list_display = ["local_government_label", "status", "signatory", "email", "created_at",
                     "email_confirmed_at", "hints", "review_link"]
     list_filter = ["status", "origin", "language", "local_government__country"]

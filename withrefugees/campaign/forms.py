@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from withrefugees.core.emails import email_normalise
 from withrefugees.core.forms import AccessibleForm
 from withrefugees.core.validators import no_invisible_characters
 from withrefugees.places.models import Country, LocalGovernment
@@ -29,6 +30,20 @@ LISTED_MESSAGES = {
     ListedCode.LISTED: _("“%(name)s” is in the list: search for it by name above and choose "
                          "it."),
 }
+
+
+class MailboxField(forms.CharField):
+    """An email address that mail can be sent to, cleaned to the form it is stored in
+    (``core.emails.email_normalise``: ``soumu@ｃｉｔｙ.ｋｕｍａｍｏｔｏ.ｌｇ.ｊｐ`` →
+    ``soumu@city.kumamoto.lg.jp``). Refused addresses raise ``core.emails.InvalidEmail``,
+    whose code says why (``invalid_email``, ``email_local_part``, ``email_domain``,
+    ``email_domain_reserved``); the form shows what was typed again."""
+
+    widget = forms.EmailInput
+
+    def clean(self, value):
+        value = super().clean(value)
+        return email_normalise(value) if value not in self.empty_values else value
 
 
 class SignForm(AccessibleForm):
@@ -58,8 +73,8 @@ class SignForm(AccessibleForm):
                                       help_text=_("e.g. Mayor, Governor"))
     contact_name = forms.CharField(label=_("Contact person"), max_length=100)
     department = forms.CharField(label=_("Department"), max_length=150)
-    email = forms.EmailField(label=_("Official email address"), max_length=254,
-                             help_text=_("We send a confirmation link to this address."))
+    email = MailboxField(label=_("Official email address"), max_length=254,
+                         help_text=_("We send a confirmation link to this address."))
     website = forms.URLField(label=_("Website of the local government"), max_length=300,
                              required=False, assume_scheme="https")
     message = forms.CharField(label=_("Message (optional)"), max_length=1000, required=False,

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from withrefugees.core.emails import email_canonical_lenient
 from withrefugees.core.models import BilingualMixin, TimeStampedModel
 from withrefugees.core.validators import no_invisible_characters
 from withrefugees.places.models import LocalGovernment
@@ -174,6 +175,10 @@ class Signature(TimeStampedModel):
     department = models.CharField(_("department"), max_length=150, blank=True,
                                   validators=[no_invisible_characters])
     email = models.EmailField(_("official email"), max_length=254, blank=True)
+    # The mailbox behind ``email`` (``core.emails.email_canonical``): what the daily limit
+    # per mailbox compares. Kept in step with ``email`` by ``save``.
+    email_canonical = models.CharField(_("canonical mailbox"), max_length=254, blank=True,
+                                       editable=False)
     website = models.URLField(_("website"), max_length=300, blank=True)
     message = models.TextField(_("message"), max_length=1000, blank=True,
                                validators=[no_invisible_characters])
@@ -201,6 +206,10 @@ class Signature(TimeStampedModel):
         permissions = [
             ("review_signature", _("Can review signatures (publish, reject, withdraw)")),
         ]
+        indexes = [  # the daily limit per mailbox (``services.signature_submit``)
+            models.Index(fields=["email_canonical", "created_at"],
+                         name="signature_mailbox_created"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["local_government"],
@@ -224,6 +233,15 @@ class Signature(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.local_government} – {self.get_status_display()}"
+
+    def save(self, *args, **kwargs):
+        """Save, with ``email_canonical`` derived from ``email`` (also when only ``email`` is
+        in ``update_fields``)."""
+        self.email_canonical = email_canonical_lenient(self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_canonical"}
+        super().save(*args, **kwargs)
 
 
 class SignatureAwaitingReview(Signature):

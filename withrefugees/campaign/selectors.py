@@ -1,9 +1,11 @@
 """Reads of step 1: the current statement, public signatories, counts, map points, hints."""
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
+import idna
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
@@ -173,13 +175,40 @@ JP_LG_MARKERS = (".lg.jp",)
 JP_LG_PREFIXES = ("city.", "town.", "vill.", "pref.", "metro.")
 
 
+def _ascii_domain(domain: str) -> str:
+    """``domain`` in its ASCII (IDNA 2008, UTS #46 mapped) lower-case form, so that
+    full-width ``ｃｉｔｙ.ｋｕｍａｍｏｔｏ.ｌｇ.ｊｐ`` (addresses stored before
+    ``core.emails.email_normalise``) and ``ドメイン.jp`` compare as ``city.kumamoto.lg.jp`` and
+    ``xn--eckwd4c7c.jp``; a domain IDNA refuses is only lower-cased."""
+    domain = unicodedata.normalize("NFKC", domain).strip().rstrip(".")
+    try:
+        return idna.encode(domain, uts46=True).decode("ascii").lower()
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return domain.lower()
+
+
+def _readable_domain(ascii_domain: str) -> str:
+    """The Unicode form of an ASCII domain, to show (``xn--eckwd4c7c.jp`` → ``ドメイン.jp``)."""
+    try:
+        return idna.decode(ascii_domain)
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return ascii_domain
+
+
 def _host(url_or_domain: str) -> str:
     host = urlsplit(url_or_domain).hostname if "//" in url_or_domain else url_or_domain
-    host = (host or "").lower().rstrip(".")
+    host = _ascii_domain(host or "")
     return host[4:] if host.startswith("www.") else host
 
 
+def _without_lg(domain: str) -> str:
+    """``city.kumamoto.lg.jp`` → ``city.kumamoto.jp``: a municipality's LGWAN-side mail
+    domain and its website's geographic-type domain name the same place."""
+    return domain[:-len(".lg.jp")] + ".jp" if domain.endswith(".lg.jp") else domain
+
+
 def _related(a: str, b: str) -> bool:
+    a, b = _without_lg(a), _without_lg(b)
     return bool(a and b) and (a == b or a.endswith("." + b) or b.endswith("." + a))
 
 
@@ -188,20 +217,25 @@ def review_hints(signature: Signature) -> list[tuple[str, str]]:
 
     Compares the email's domain with the website's and, in Japan, with local government
     domain patterns (``*.lg.jp``; ``city.*``, ``town.*``, ``vill.*``, ``pref.*`` under .jp).
+    Domains are compared in their ASCII form (IDNA, full-width folded: ``_ascii_domain``)
+    and shown in their Unicode form.
     """
     hints: list[tuple[str, str]] = []
-    domain = signature.email.rpartition("@")[2].lower()
+    domain = _ascii_domain(signature.email.rpartition("@")[2])
     if not domain:
         return hints
     site = _host(signature.website) if signature.website else ""
     if domain in FREE_MAIL:
-        hints.append(("warn", _("The email uses a free mail provider (%(d)s).") % {"d": domain}))
+        hints.append(("warn", _("The email uses a free mail provider (%(d)s).")
+                      % {"d": _readable_domain(domain)}))
     if site:
         if _related(domain, site):
-            hints.append(("ok", _("The email domain matches the website (%(d)s).") % {"d": site}))
+            hints.append(("ok", _("The email domain matches the website (%(d)s).")
+                          % {"d": _readable_domain(site)}))
         else:
             hints.append(("warn", _("The email domain %(e)s differs from the website domain "
-                                    "%(w)s.") % {"e": domain, "w": site}))
+                                    "%(w)s.") % {"e": _readable_domain(domain),
+                                                 "w": _readable_domain(site)}))
     if signature.local_government.country_id == "JP":
         if domain.endswith(JP_LG_MARKERS) or (domain.endswith(".jp")
                                               and domain.startswith(JP_LG_PREFIXES)):

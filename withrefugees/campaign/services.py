@@ -17,11 +17,17 @@ confirming while the local government has a pending or published one, ``AlreadyS
     update:   any status, status unchanged (staff correct contact details)
 """
 
+import importlib.resources
+import math
 import secrets
+import zoneinfo
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -29,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from withrefugees.core.audit import audit_record, changed_fields, field_values
-from withrefugees.core.emails import InvalidEmail, email_normalise
+from withrefugees.core.emails import InvalidEmail, email_canonical, email_normalise
 from withrefugees.core.errors import ServiceError
 from withrefugees.places.models import LocalGovernment
 from withrefugees.places.services import SubmittedPlace, local_government_submit
@@ -50,6 +56,102 @@ MAILBOX_MAX_PER_DAY = 5
 # the statement signed change only through the transitions above, or never.
 SIGNATURE_EDITABLE_FIELDS = ("signatory_name", "signatory_title", "contact_name",
                              "department", "email", "website", "message", "signed_on")
+
+
+# --- Dates of record ----------------------------------------------------------------------
+# A date of record (``Signature.signed_on``) is the date where the local government is,
+# whatever time zone the visitor's browser reports (the ``tz`` cookie only changes how
+# times are shown). Rule (``local_government_time_zones``, ``date_of_record``):
+# 1. Japan: Asia/Tokyo (the one zone of Japan, and the campaign's).
+# 2. Elsewhere, the zones of the country in the IANA time zone database (``zone.tab``):
+#    one for most countries (Switzerland: Europe/Zurich; Korea: Asia/Seoul). Where there
+#    are several (USA, Canada, Australia, Brazil...) and the place has coordinates, only
+#    the zone whose principal location in ``zone.tab`` is nearest (great-circle; this can
+#    be wrong close to a zone boundary).
+# 3. The date is that of these zones when they agree on it (Germany's Europe/Berlin and
+#    Europe/Busingen always do; the zones of the USA do for most of the day). Otherwise,
+#    or for a country without a zone of its own, the date in ``settings.TIME_ZONE`` (the
+#    campaign's zone, Asia/Tokyo by default).
+JAPAN_TIME_ZONE = "Asia/Tokyo"
+
+
+def _iso6709(text: str, degrees: int) -> float:
+    """``+DDMM``/``+DDMMSS`` (``degrees`` = 2) or ``+DDDMM``/``+DDDMMSS`` (3) → degrees."""
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:]
+    value = int(digits[:degrees]) + int(digits[degrees:degrees + 2]) / 60
+    if len(digits) > degrees + 2:
+        value += int(digits[degrees + 2:degrees + 4]) / 3600
+    return sign * value
+
+
+def _zone_tab_paths():
+    """``zone.tab`` where ``zoneinfo`` finds its data: the system's time zone database
+    (``zoneinfo.TZPATH``), then the ``tzdata`` package when it is installed."""
+    for base in zoneinfo.TZPATH:
+        yield Path(base) / "zone.tab"
+    try:
+        yield importlib.resources.files("tzdata").joinpath("zoneinfo", "zone.tab")
+    except ModuleNotFoundError:
+        return
+
+
+@cache
+def _zones_by_country() -> dict[str, list[tuple[str, float, float]]]:
+    """``{ISO 3166-1 code: [(zone name, latitude, longitude)]}`` from ``zone.tab`` (read
+    once, on first use); ``{}`` when there is none."""
+    for path in _zone_tab_paths():
+        if not path.is_file():
+            continue
+        zones: dict[str, list[tuple[str, float, float]]] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line or line.startswith("#"):
+                continue
+            code, coordinates, name = line.split("\t")[:3]
+            split = max(coordinates.rfind("+"), coordinates.rfind("-"))
+            zones.setdefault(code, []).append(
+                (name, _iso6709(coordinates[:split], 2), _iso6709(coordinates[split:], 3)))
+        return zones
+    return {}
+
+
+def _distance(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in radians (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo | None:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def local_government_time_zones(local_government: LocalGovernment) -> list[zoneinfo.ZoneInfo]:
+    """The time zones the local government may be in (steps 1 and 2 of the rule above):
+    one for Japan, for most countries, and for places with coordinates; all the zones of
+    the country for a larger country without coordinates; ``[]`` when the country has no
+    zone of its own in ``zone.tab``."""
+    if local_government.country_id == "JP":
+        return [zoneinfo.ZoneInfo(JAPAN_TIME_ZONE)]
+    zones = _zones_by_country().get(local_government.country_id or "", [])
+    lat, lon = local_government.latitude, local_government.longitude
+    if len(zones) > 1 and lat is not None and lon is not None:
+        zones = [min(zones, key=lambda z: _distance(lat, lon, z[1], z[2]))]
+    return [zone for name, _lat, _lon in zones if (zone := _zone(name))]
+
+
+def date_of_record(moment: datetime, *, local_government: LocalGovernment) -> date:
+    """The date of the aware datetime ``moment`` where the local government is (the rule
+    above): e.g. 2026-11-29T15:30Z is 30 November 2026 in Japan, 29 November in Geneva."""
+    dates = {timezone.localdate(moment, zone)
+             for zone in local_government_time_zones(local_government)}
+    if len(dates) == 1:
+        return dates.pop()
+    return timezone.localdate(moment, zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 
 class AlreadySigned(ServiceError):
@@ -115,11 +217,18 @@ def signature_submit(
     The signer names a reference ``local_government`` or, when it is not in the data, a
     ``new_place`` (created in the same transaction, so a refused signature leaves nothing).
 
-    Raises ``AlreadySigned`` when the local government has a pending or published
-    signature (the UniqueConstraint ``one_active_signature_per_local_government`` backs it),
-    ``MailboxLimited`` after ``MAILBOX_MAX_PER_DAY`` signatures for one address in 24 hours.
-    Consent to the statement and the privacy notice is checked by the form and stamped here.
+    ``email`` is stored normalised (``core.emails.email_normalise``, the form has done it
+    already) with its canonical mailbox (``Signature.email_canonical``).
+
+    Raises ``InvalidEmail`` (a ``ValidationError``) for an address mail cannot be sent to,
+    ``AlreadySigned`` when the local government has a pending or published signature (the
+    UniqueConstraint ``one_active_signature_per_local_government`` backs it),
+    ``MailboxLimited`` after ``MAILBOX_MAX_PER_DAY`` signatures for one mailbox in 24 hours
+    (compared by canonical mailbox: ``hanako+1@example.jp`` and ``Hanako+2@EXAMPLE.jp`` are
+    one mailbox). Consent to the statement and the privacy notice is checked by the form
+    and stamped here.
     """
+    email = email_normalise(email)
     if local_government is None:
         if new_place is None:
             raise ValueError("signature_submit needs local_government or new_place")
@@ -128,7 +237,7 @@ def signature_submit(
     active = Signature.objects.active().filter(local_government=local_government).first()
     if active:
         raise AlreadySigned(active)
-    recent = Signature.objects.filter(email__iexact=email,
+    recent = Signature.objects.filter(email_canonical=email_canonical(email),
                                       created_at__gte=timezone.now() - timedelta(days=1))
     if recent.count() >= MAILBOX_MAX_PER_DAY:
         raise MailboxLimited()
@@ -149,6 +258,8 @@ def signature_submit(
 def signature_confirm(*, token: str) -> Signature:
     """Confirm the email address behind ``token``: ``unconfirmed`` → ``pending`` (review).
 
+    ``signed_on`` is the date of record of the confirmation: the date in the local
+    government's time zone (``date_of_record``), never the visitor's.
     Tokens are single use (the nonce is cleared) and expire after
     ``SIGNATURE_CONFIRMATION_MAX_AGE`` seconds. Raises TokenInvalid (forged or unknown),
     TokenExpired, TokenUsed, or AlreadySigned when another signature of the same local
@@ -166,7 +277,7 @@ def signature_confirm(*, token: str) -> Signature:
     now = timezone.now()
     signature.status = S.PENDING
     signature.email_confirmed_at = now
-    signature.signed_on = timezone.localdate(now)
+    signature.signed_on = date_of_record(now, local_government=signature.local_government)
     signature.confirmation_nonce = ""
     try:
         with transaction.atomic():
@@ -266,7 +377,8 @@ def signature_update(*, signature: Signature, actor: AbstractBaseUser | None,
 
     ``data``: ``{field: new value}`` for fields of ``SIGNATURE_EDITABLE_FIELDS`` (names,
     department, email, website, message, ``signed_on`` as a ``date`` or None). The email is
-    normalised (``core.emails.email_normalise``). Writes one audit row ``signature.update``
+    normalised (``core.emails.email_normalise``) and ``email_canonical`` follows it (saved
+    with it by ``Signature.save``). Writes one audit row ``signature.update``
     whose ``changes`` are ``{field: [old, new]}`` of the fields that changed, with ``note``
     (why); nothing is saved or written when no value changes.
 

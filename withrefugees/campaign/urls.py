@@ -11,6 +11,7 @@ urlpatterns = [
     path("sign/sent/", views.sign_sent, name="sign_sent"),
     path("sign/resend/", views.resend, name="resend"),
     path("sign/confirmed/", views.confirmed, name="confirmed"),
+    path("sign/confirm/", views.confirm_link, name="confirm_link"),
     path("sign/confirm/<str:token>/", views.confirm, name="confirm"),
     path("signatories/", views.directory, name="directory"),
     path("map/", views.signatory_map, name="map"),

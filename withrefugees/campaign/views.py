@@ -20,6 +20,7 @@ from .models import Signature
 
 SESSION_KEY = "campaign_signature_id"
 CONFIRMED_KEY = "campaign_confirmed_signature_id"
+TOKEN_KEY = "campaign_confirmation_token"  # the emailed link's token, off the address bar
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -68,7 +69,7 @@ def _preselected_place(value: str) -> dict:
     return {"place_query": lg.label, "local_government": lg.pk} if lg else {}
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 # Generous per address: many municipal offices reach the internet through a few shared
 # gateways (LGWAN). Over the limit the form is shown again with everything kept.
 @ratelimit(key="ip", rate="100/h", method="POST", block=False)
@@ -78,7 +79,7 @@ def sign(request: HttpRequest) -> HttpResponse:
         raise Http404("No statement has been published yet.")
     already = None
     initial = {"statement_hash": text.content_hash}
-    if request.method == "GET":
+    if request.method != "POST":
         initial.update(_preselected_place(request.GET.get("lg", "")))
     form = SignForm(request.POST or None, initial=initial)
     if request.method == "POST" and getattr(request, "limited", False):
@@ -149,21 +150,27 @@ def resend(request: HttpRequest) -> HttpResponse:
     return redirect("campaign:sign_sent")
 
 
-@require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate="30/h", method="POST", block=True)
-def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows a page with a button (mail scanners open links); only POST confirms."""
-    context = {"token": token}
+def _confirm(request: HttpRequest, token: str, *, keep_in_session: bool) -> HttpResponse:
+    """GET: the page with the confirm button (or, with ``keep_in_session``, the token kept in
+    the session and a redirect to the address without it); POST: confirm or re-send. A
+    token that cannot be used gives an error page with status 400."""
+    context = {}
     try:
         if request.method == "POST":
             if request.POST.get("action") == "resend":
                 return _resend_expired(request, token)
             signature = services.signature_confirm(token=token)
+            request.session.pop(TOKEN_KEY, None)
             request.session[CONFIRMED_KEY] = signature.pk
             return redirect("campaign:confirmed")
         context["signature"] = tokens.signature_for_token(token)
+        if keep_in_session:
+            request.session[TOKEN_KEY] = token
+            return redirect("campaign:confirm_link")
         return render(request, "campaign/confirm.html", context)
     except tokens.TokenExpired as exc:
+        # The page's "send a new link" form posts to the address without the token.
+        request.session[TOKEN_KEY] = token
         context.update(error="expired", signature=exc.signature)
     except tokens.TokenUsed as exc:
         context.update(error="used", signature=exc.signature)
@@ -174,6 +181,25 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             "lg": exc.signature.local_government.label,
             "email": settings.CAMPAIGN_CONTACT_EMAIL})
     return render(request, "campaign/confirm_error.html", context, status=400)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(key="ip", rate="30/h", method="POST", block=True)
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link ``/sign/confirm/<token>/``. GET (also a mail scanner's) never
+    confirms: it keeps a usable token in the session and redirects to ``confirm_link``, so
+    the token leaves the address bar and appears in no later request line or ``Referer``
+    (as Django's password reset does). POST (pages sent before this change) works as
+    on ``confirm_link``."""
+    return _confirm(request, token, keep_in_session=True)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(key="ip", rate="30/h", method="POST", block=True)
+def confirm_link(request: HttpRequest) -> HttpResponse:
+    """``/sign/confirm/``: the confirm page for the token kept in the session by
+    ``confirm``; its button posts here. Without a token: the "link not valid" page (400)."""
+    return _confirm(request, request.session.get(TOKEN_KEY, ""), keep_in_session=False)
 
 
 def confirmed(request: HttpRequest) -> HttpResponse:
@@ -196,7 +222,7 @@ def _resend_expired(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("campaign:sign_sent")
     except services.ServiceError:
         pass
-    return redirect("campaign:confirm", token=token)
+    return redirect("campaign:confirm_link")
 
 
 def directory(request: HttpRequest) -> HttpResponse:

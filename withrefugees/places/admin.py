@@ -6,6 +6,24 @@ from django.contrib import admin
 from withrefugees.core.admin import AuditedAdminMixin
 
 from .models import Country, LocalGovernment, ReferenceDataset, Region
+from .selectors import folded_filter
+
+
+class FoldedSearchMixin:
+    """The admin's search also finds records by folded place names (``places.folding``),
+    as the public search does: ``しぶや``, ``Shibuya-ku``, ``澁谷`` find 渋谷区. The whole
+    search term is folded (not word by word), and added to Django's own field search.
+    ``folded_search_path``: the path to the LocalGovernment ("" for itself)."""
+
+    folded_search_path = ""
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset,
+                                                                  search_term)
+        if search_term.strip():
+            results = results | folded_filter(queryset, search_term,
+                                              prefix=self.folded_search_path)
+        return results, may_have_duplicates
 
 
 class NaturalKeyReadOnlyMixin:
@@ -37,11 +55,12 @@ class RegionAdmin(NaturalKeyReadOnlyMixin, AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LocalGovernment)
-class LocalGovernmentAdmin(NaturalKeyReadOnlyMixin, AuditedAdminMixin, admin.ModelAdmin):
+class LocalGovernmentAdmin(FoldedSearchMixin, NaturalKeyReadOnlyMixin, AuditedAdminMixin,
+                           admin.ModelAdmin):
     natural_keys = ("jis_code", "geonames_id")
     list_display = ["name", "name_en", "kind", "jis_code", "region", "country", "source"]
     list_filter = ["source", "kind"]
-    search_fields = ["name", "name_en", "reading", "jis_code", "search_key"]
+    search_fields = ["name", "name_en", "reading", "jis_code"]  # + folded names
     list_select_related = ["region", "country"]
     autocomplete_fields = ["country", "region"]
 

@@ -5,16 +5,17 @@ events, residents and the API) uses these through ``places.selectors``
 (``local_government_resolve``, ``local_government_listed_match``); they are public so that
 a caller holding a ``LocalGovernment`` can apply one rule on its own.
 
-All comparisons are made on folded text (``places.folding.fold``: width, case, kana and old
-kanji forms do not matter) against ``LocalGovernment.search_key`` (the folded official name,
-Japanese name, katakana reading and English name, separated by ``|``).
+All comparisons are made on folded text (``places.folding.fold``: width, case, kana
+variants, old kanji forms, variation selectors, accents and romaji long vowels do not
+matter) against ``LocalGovernment.search_key`` (the folded official name, Japanese name,
+katakana reading, English name and romaji names with kind suffix, separated by ``|``).
 """
 
 import re
 
 from django.utils import translation
 
-from .folding import fold
+from .folding import ROMAJI_SUFFIXES, fold
 from .models import LocalGovernment
 
 # What may follow a name typed without its suffix: 渋谷 → 渋谷区, しぶや → シブヤク,
@@ -22,18 +23,26 @@ from .models import LocalGovernment
 # (都道府県, 市区町村) with their katakana readings as in the JIS X 0402 list (ト, ドウ, フ,
 # ケン, シ, ク, チョウ/マチ, ソン/ムラ), and the English suffixes of the names in that list
 # ("… City", "… Town", "… Village", "… Prefecture", "Tokyo Metropolis") and of special wards
-# in common use ("… Ward"). All folded (lower case, katakana).
+# in common use ("… Ward"), and their Hepburn romaji (``Shibuya-ku``, ``Yokohama-shi``,
+# ``Kanagawa-ken``, ``Kumano-cho``/``-machi``, ``-son``/``-mura``, ``Tokyo-to``, ``Osaka-fu``,
+# ``Hokkai-do``: ``folding.ROMAJI_SUFFIXES``). All folded (lower case, katakana; ``-chō``
+# and ``-chou`` fold to ``cho``).
 NAME_SUFFIXES = frozenset({
     "", "都", "道", "府", "県", "市", "区", "町", "村",
     "ト", "ドウ", "フ", "ケン", "シ", "ク", "チョウ", "マチ", "ソン", "ムラ",
     "city", "town", "village", "ward", "prefecture", "metropolis",
+    *(suffix for suffixes in ROMAJI_SUFFIXES.values() for suffix in suffixes),
 })
 
 # Words around a place name that are not part of it: "Paris City", "City of Paris",
 # "Commune de Paris", "Comune di Roma", "Stadt Wien". English and the commonest European
 # forms of the words for a municipality; Japanese suffixes are handled by NAME_SUFFIXES.
-_AFFIXES = re.compile(r"^(city|town|village|municipality|commune|ville|comune|gemeinde|"
-                      r"stadt)( of| de| di)? | (city|town|village|municipality|prefecture)$")
+# Written as folded (``fold("commune") == "conmune"``: romaji rules apply to all Latin text).
+_PREFIX_WORDS = ["city", "town", "village", "municipality", "commune", "ville", "comune",
+                 "gemeinde", "stadt"]
+_SUFFIX_WORDS = ["city", "town", "village", "municipality", "prefecture"]
+_AFFIXES = re.compile(rf"^({'|'.join(map(fold, _PREFIX_WORDS))})( of| de| di)? "
+                      rf"| ({'|'.join(map(fold, _SUFFIX_WORDS))})$")
 
 
 def core_name(name: str) -> str:
@@ -48,9 +57,10 @@ def core_name(name: str) -> str:
 def is_exact_match(lg: LocalGovernment, query: str) -> bool:
     """True when ``query`` is one of ``lg``'s names, possibly without its kind suffix.
 
-    ``渋谷区``, ``渋谷``, ``しぶや``, ``シブヤク``, ``shibuya`` and ``Shibuya City`` all match
-    渋谷区; ``渋`` (a prefix that is not a whole name) and ``府中市（東京都）`` (a label) do
-    not. The suffixes allowed are ``NAME_SUFFIXES``. An empty query matches nothing.
+    ``渋谷区``, ``渋谷``, ``しぶや``, ``シブヤク``, ``shibuya``, ``Shibuya City``,
+    ``Shibuya-ku`` and ``Shibuyaku`` all match 渋谷区; ``渋`` (a prefix that is not a
+    whole name) and ``府中市（東京都）`` (a label) do not. The suffixes allowed are
+    ``NAME_SUFFIXES``. An empty query matches nothing.
     """
     q = fold(query)
     if not q:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from withrefugees.core.models import BilingualMixin
 
-from .folding import search_key
+from .folding import romaji_names, search_key
 
 
 def _is_ja() -> bool:
@@ -132,8 +132,14 @@ class LocalGovernment(BilingualMixin, models.Model):
         super().save(*args, **kwargs)
 
     def build_search_key(self) -> str:
-        """The folded names a search matches (see ``places.folding``)."""
-        return search_key(self.name, self.name_ja, self.reading, self.name_en)
+        """The folded names a search matches, separated by ``|`` (see ``places.folding``):
+        official name, Japanese name, katakana reading, English name and, for the JIS X 0402
+        list, the romaji name with its kind suffix (``shibuya ku|shibuyaku``:
+        ``folding.romaji_names``). Stored in ``search_key``; rebuilt on save and by
+        ``load_reference_data`` when ``folding.FOLDING_VERSION`` changes."""
+        romaji = romaji_names(self.name, self.name_en) if self.source == self.DataSource.JIS \
+            else []
+        return search_key(self.name, self.name_ja, self.reading, self.name_en, *romaji)
 
     @property
     def display_name(self) -> str:

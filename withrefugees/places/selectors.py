@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
-from .folding import fold
+from .folding import fold, normalise
 from .matching import core_name, is_exact_match, still_names
 from .models import LocalGovernment
 
@@ -33,25 +33,44 @@ def _kind_order(prefix: str) -> Case:
     )
 
 
+def folded_filter(qs: QuerySet, query: str, *, prefix: str = "") -> QuerySet:
+    """``qs`` filtered to rows whose folded names (``search_key``) contain the folded
+    ``query`` (``places.folding``); ``qs.none()`` when the query folds to nothing. No
+    ordering or annotation, so it combines with other filters (e.g. the admin's search).
+    ``prefix`` names the path to the LocalGovernment (e.g. ``"local_government__"``)."""
+    q = fold(query)
+    if not q:
+        return qs.none()
+    return qs.filter(**{f"{prefix}search_key__contains": q})
+
+
 def rank_by_match(qs: QuerySet, query: str, *, prefix: str = "") -> QuerySet:
     """Filter ``qs`` to rows whose folded names contain ``query`` and order the best first.
 
-    Rank 0: a name, reading or English name starts with the query (渋谷 → 渋谷区,
-    shibuya → "Shibuya City"); rank 1: the query appears later in a name. Within a rank:
-    Japanese prefectures, designated cities, cities/wards, towns/villages, then the rest by
-    population. ``prefix`` names the path to the LocalGovernment (e.g. ``"local_government__"``).
-    Returns ``qs`` unchanged when the folded query is empty.
+    Rank 0: the official, Japanese or English name starts with the query as typed (only width,
+    variation selectors, case and spaces ignored: ``folding.normalise``), so that folding
+    never hides the exact name: ``鹿嶋市`` gives 鹿嶋市（茨城県） before 鹿島市（佐賀県）, which
+    folds to the same text. Rank 1: a folded name, reading or English name starts with the
+    query (渋谷 → 渋谷区, shibuya → "Shibuya City", Shibuya-ku); rank 2: the query appears
+    later in a name. Within a rank: Japanese prefectures, designated cities, cities/wards,
+    towns/villages, then the rest by population. ``prefix`` names the path to the
+    LocalGovernment (e.g. ``"local_government__"``). Returns ``qs`` unchanged when the
+    folded query is empty.
     """
     q = fold(query)
     if not q:
         return qs
     key = f"{prefix}search_key"
+    typed = normalise(query)
+    exact = (Q(**{f"{prefix}name__istartswith": typed})
+             | Q(**{f"{prefix}name_ja__istartswith": typed})
+             | Q(**{f"{prefix}name_en__istartswith": typed}))
     starts = Q(**{f"{key}__startswith": q}) | Q(**{f"{key}__contains": f"|{q}"})
     return (
         qs.filter(**{f"{key}__contains": q})
         .annotate(
-            match_rank=Case(When(starts, then=Value(0)), default=Value(1),
-                            output_field=IntegerField()),
+            match_rank=Case(When(exact, then=Value(0)), When(starts, then=Value(1)),
+                            default=Value(2), output_field=IntegerField()),
             kind_rank=_kind_order(prefix),
         )
         .order_by("match_rank", "kind_rank", F(f"{prefix}population").desc(nulls_last=True),
@@ -68,7 +87,7 @@ def _split_area(q: str) -> tuple[str, str]:
     if m:
         return m["name"].strip(), m["area"].strip()
     name, _sep, area = q.partition(" ")
-    return (name, area) if area and not q.isascii() else (q, "")
+    return (name, area) if area and not fold(q).isascii() else (q, "")  # "Fuchū shi": one
 
 
 def _in_area(lg: LocalGovernment, area: str) -> bool:
@@ -80,22 +99,24 @@ def _in_area(lg: LocalGovernment, area: str) -> bool:
 def local_government_search(query: str, *, limit: int = 10) -> list[LocalGovernment]:
     """Up to ``limit`` reference local governments matching ``query``, best first.
 
-    Matching folds width, kana and old kanji forms (``places.folding``). A prefecture or
+    Matching folds width, kana, old kanji forms, variation selectors, accents and romaji
+    spellings (``places.folding``); the exact name as typed comes first (``rank_by_match``).
+    Romaji kind suffixes are names too (``Shibuya-ku``, ``Kanagawa-ken``). A prefecture or
     country after the name narrows the search, as labels show it: ``府中市（広島県）``,
     ``府中市 広島``, ``Fuchu City (Hiroshima)``. Text with no letter, digit, kana or kanji
     finds nothing. Entries typed in by signers are not offered (not reference data).
     """
-    q = fold(query)
-    if not any(ch.isalnum() for ch in q):
+    if not any(ch.isalnum() for ch in fold(query)):
         return []
     qs = LocalGovernment.objects.with_places().exclude(
         source=LocalGovernment.DataSource.SUBMITTED
     )
-    name, area = _split_area(q)
+    name, area = _split_area(normalise(query))  # as typed, for the exact-name rank
+    area = fold(area)
     if not area:
         return list(rank_by_match(qs, name)[:limit])
     found = [lg for lg in rank_by_match(qs, name)[:200] if _in_area(lg, area)]
-    return found[:limit] or list(rank_by_match(qs, q)[:limit])
+    return found[:limit] or list(rank_by_match(qs, query)[:limit])
 
 
 class ResolutionCode(StrEnum):

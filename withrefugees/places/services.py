@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import translation
 from django_countries import countries as dc_countries
 
+from .folding import FOLDING_VERSION
 from .models import Country, LocalGovernment, ReferenceDataset, Region
 
 log = logging.getLogger(__name__)
@@ -128,22 +129,42 @@ def _load_world(rows: list[dict[str, str]]) -> int:
     return _upsert(objs, "geonames_id")
 
 
+def _rekey_submitted() -> int:
+    """Rebuild the search keys of places entered by signers (the reference rows get theirs
+    from their loaders); returns the number of rows whose key changed."""
+    changed = []
+    for lg in LocalGovernment.objects.filter(source=LocalGovernment.DataSource.SUBMITTED):
+        key = lg.build_search_key()
+        if key != lg.search_key:
+            lg.search_key = key
+            changed.append(lg)
+    LocalGovernment.objects.bulk_update(changed, ["search_key"], batch_size=BATCH)
+    return len(changed)
+
+
 @transaction.atomic
 def reference_data_load(*, force: bool = False) -> dict[str, int | None]:
     """Load every dataset whose source changed since the last load (all with ``force``).
 
     Idempotent: rows are upserted by their natural key (ISO code, JIS code, GeoNames id),
     so a second run changes nothing and a re-run after a data update updates in place.
+    Every checksum includes ``folding.FOLDING_VERSION``: a change of the folding rules
+    reloads every dataset (the local governments need their regions) and so rebuilds every
+    stored search key, the places entered by signers included (``submitted_search_keys``).
     Returns ``{dataset: rows loaded}``, with ``None`` for datasets already up to date.
     """
     jp_rows = _read_csv(JP_FILE)
-    libs = f"django-countries {version('django-countries')} pycountry {version('pycountry')}"
+    folding = f"folding {FOLDING_VERSION}"
+    libs = (f"django-countries {version('django-countries')} pycountry {version('pycountry')}"
+            f" {folding}")  # a new folding reloads everything, in order
     plan = [
         ("countries", _file_checksum(extra=libs), _load_countries),
         ("regions", _file_checksum(JP_FILE, extra=libs), lambda: _load_regions(jp_rows)),
-        ("jp_local_governments", _file_checksum(JP_FILE), lambda: _load_japan(jp_rows)),
-        ("world_cities", _file_checksum(WORLD_FILE),
+        ("jp_local_governments", _file_checksum(JP_FILE, extra=folding),
+         lambda: _load_japan(jp_rows)),
+        ("world_cities", _file_checksum(WORLD_FILE, extra=folding),
          lambda: _load_world(_read_csv(WORLD_FILE))),
+        ("submitted_search_keys", _file_checksum(extra=folding), _rekey_submitted),
     ]
     result: dict[str, int | None] = {}
     changed = force

@@ -1,13 +1,13 @@
 """Place search for the sign form's autocomplete (JSON)."""
 
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_ratelimit.decorators import ratelimit
 
 from .selectors import local_government_search
 
 
-@require_GET
+@require_safe
 # Per address, and generous: the officers of a whole prefecture can reach the internet
 # through one LGWAN gateway address, and each keystroke is a request. Over the limit the
 # answer is JSON too (core.views.ratelimited): {"busy": true, "message": …}.

@@ -10,12 +10,94 @@
   var map = L.map(el, {worldCopyJump: true, attributionControl: true, minZoom: 2, maxZoom: 12,
                        zoomControl: false}).setView([36.5, 137.5], 5);
   L.control.zoom({zoomInTitle: gettext("Zoom in"), zoomOutTitle: gettext("Zoom out")}).addTo(map);
+  // Tab order: Leaflet puts its controls after the marker pane; the zoom buttons (and the
+  // attribution links) come first, before the markers. Their position is absolute, so the
+  // move does not change the layout.
+  var controls = el.querySelector(".leaflet-control-container");
+  if (controls) el.insertBefore(controls, el.firstChild);
+
+  // Cooperative gestures (as on other maps of the web): the page, not the map, scrolls
+  // under the mouse wheel unless the map has focus (a click or Tab puts it there) or Ctrl
+  // (⌘ on a Mac) is held; one finger on a touch screen scrolls the page, two move the map.
+  // A short visible hint says so when the map lets the gesture pass.
+  var mac = /Mac|iPhone|iPad|iPod/.test(navigator.platform || navigator.userAgent);
+  var hint = document.createElement("div");
+  hint.className = "map-hint";
+  hint.setAttribute("aria-hidden", "true"); // for mouse and touch gestures only
+  var hintText = document.createElement("span");
+  hint.appendChild(hintText);
+  el.appendChild(hint);
+  var hintTimer = null;
+  function showHint(text) {
+    hintText.textContent = text;
+    hint.classList.add("map-hint-shown");
+    clearTimeout(hintTimer);
+    hintTimer = setTimeout(hideHint, 1800);
+  }
+  function hideHint() {
+    clearTimeout(hintTimer);
+    hint.classList.remove("map-hint-shown");
+  }
+  function mapHasFocus() {
+    return el.contains(document.activeElement);
+  }
+  // Capture phase on the container: runs before Leaflet's own wheel listener (on the same
+  // container), which then never sees a wheel that is meant for the page.
+  el.addEventListener("wheel", function (e) {
+    if (e.ctrlKey || e.metaKey || mapHasFocus()) { hideHint(); return; }
+    e.stopImmediatePropagation();
+    showHint(interpolate(gettext("To zoom the map, hold %s while scrolling, or select the map first"),
+                         [mac ? "⌘" : "Ctrl"]));
+  }, true);
+  // Touch: site.css lets the browser pan the page with one finger (touch-action); a
+  // single touch is kept from Leaflet's dragging, a second one starts its pinch (which
+  // pans and zooms), and two-finger moves are kept from scrolling the page.
+  // Leaflet listens to touch events where the browser has them, else to pointer events.
+  var pointers = !L.Browser.touchNative && L.Browser.pointer;
+  var down = {}; // touch pointers now on the map, by pointerId (pointer events only)
+  el.addEventListener(pointers ? "pointerdown" : "touchstart", function (e) {
+    var touches;
+    if (e.type === "pointerdown") {
+      if (e.pointerType !== "touch") return;
+      down[e.pointerId] = true;
+      touches = Object.keys(down).length;
+    } else {
+      touches = e.touches.length;
+    }
+    if (touches === 1) e.stopPropagation();
+    else hideHint();
+  }, true);
+  if (pointers) {
+    var lift = function (e) { delete down[e.pointerId]; };
+    document.addEventListener("pointerup", lift, true);
+    document.addEventListener("pointercancel", lift, true);
+  }
+  el.addEventListener("touchmove", function (e) {
+    if (e.touches.length > 1) {
+      if (e.cancelable) e.preventDefault();
+    } else {
+      showHint(gettext("Use two fingers to move the map"));
+    }
+  }, {passive: false});
+
   // Keyboard: an opened popup takes focus on its link; its close button is labelled.
   var opener = null;
+  var spaceActivation = false;
   el.addEventListener("keydown", function (e) {
     if (e.key === "Escape" && map.closePopup) {
       map.closePopup();
       if (opener) opener.focus();
+    }
+    // Space on a marker, a cluster or a control (all role=button, but divs and links)
+    // activates it as on any button, and does not scroll the page. Leaflet itself only
+    // answers Enter.
+    var target = e.target;
+    if ((e.key === " " || e.key === "Spacebar") && target.getAttribute &&
+        target.getAttribute("role") === "button" && target.tagName !== "BUTTON") {
+      e.preventDefault();
+      if (e.repeat) return;
+      spaceActivation = true;
+      try { target.click(); } finally { spaceActivation = false; }
     }
   });
   map.on("popupopen", function (e) {
@@ -56,6 +138,37 @@
     }
   });
   group.on("animationend spiderfied unspiderfied", labelClusters);
+  // Keyboard on a cluster: markercluster zooms in (or spreads the markers out at the
+  // deepest zoom) and puts focus on the map container. Focus goes instead to the first
+  // (in tab order) of what the cluster became: its markers or smaller clusters.
+  var focusAfterZoom = null;
+  var focusTimer = null;
+  group.on("clusterclick clusterkeypress", function (e) {
+    var keyboard = e.type === "clusterkeypress" ? e.originalEvent && e.originalEvent.keyCode === 13
+                                               : spaceActivation;
+    if (!keyboard) return;
+    focusAfterZoom = e.layer.getAllChildMarkers();
+    clearTimeout(focusTimer);
+    // In case no zoom or spreading follows (e.g. the cluster only pans into view).
+    focusTimer = setTimeout(focusZoomedCluster, 1500);
+  });
+  group.on("animationend spiderfied", function () { setTimeout(focusZoomedCluster, 0); });
+  function focusZoomedCluster() {
+    if (!focusAfterZoom) return;
+    var nodes = [];
+    focusAfterZoom.forEach(function (marker) {
+      var shown = group.getVisibleParent(marker);
+      var node = shown && shown.getElement ? shown.getElement() : null;
+      if (node && el.contains(node) && nodes.indexOf(node) === -1) nodes.push(node);
+    });
+    if (!nodes.length) return;
+    nodes.sort(function (a, b) {
+      return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+    });
+    focusAfterZoom = null;
+    clearTimeout(focusTimer);
+    nodes[0].focus();
+  }
   map.on("zoomend moveend", labelClusters);
   function labelClusters() {
     group.getLayers(); // clusters are re-created on zoom: label the visible ones
@@ -82,6 +195,9 @@
   });
   map.addLayer(group);
   labelClusters();
+  // The zoom level, for tests and style hooks.
+  map.on("zoomend", function () { el.setAttribute("data-zoom", map.getZoom()); });
   if (bounds.length > 1) map.fitBounds(bounds, {padding: [30, 30], maxZoom: 8});
   else if (bounds.length === 1) map.setView(bounds[0], 7);
+  el.setAttribute("data-zoom", map.getZoom());
 })();

@@ -18,6 +18,8 @@
   input.parentNode.removeChild(input);
   var url = host.getAttribute("data-search-url");
   var timer = null;
+  var latest = 0;  // number of the latest search sent
+  var busy = "";  // the server's message while the search is rate limited
   window.accessibleAutocomplete({
     element: wrapper,
     id: "id_place_query",
@@ -39,14 +41,21 @@
     source: function (query, populate) {
       clearTimeout(timer);
       timer = setTimeout(function () {
+        // Only the answer to the latest query is shown: an older, slower answer is dropped.
+        var asked = ++latest;
         fetch(url + "?q=" + encodeURIComponent(query), {headers: {"Accept": "application/json"}})
           .then(function (r) { return r.json(); })
-          .then(function (data) { populate(data.results); })
-          .catch(function () { populate([]); });
+          .then(function (data) {
+            if (asked !== latest) return;
+            // Over the rate limit the server answers {"busy": true, "message": ...}.
+            busy = data.busy ? data.message : "";
+            populate(data.results || []);
+          })
+          .catch(function () { if (asked === latest) { busy = ""; populate([]); } });
       }, 150);
     },
     onConfirm: function (r) { if (r) hidden.value = r.id; },
-    tNoResults: function () { return gettext("No local government found"); },
+    tNoResults: function () { return busy || gettext("No local government found"); },
     tStatusQueryTooShort: function (n) { return interpolate(gettext("Type %s or more characters for results"), [n]); },
     tStatusNoResults: function () { return gettext("No search results"); },
     tStatusSelectedOption: function (sel, len, idx) { return interpolate(gettext("%s, %s of %s is highlighted"), [sel, idx + 1, len]); },
@@ -55,7 +64,28 @@
   });
   var field = document.getElementById("id_place_query");
   if (field) {
-    if (describedBy) field.setAttribute("aria-describedby", (field.getAttribute("aria-describedby") || "") + " " + describedBy);
+    // The field's help text and server error stay in aria-describedby: the library
+    // re-renders the attribute with only its own hint (or none after the first
+    // keystroke), so our ids are put back after each of its changes.
+    var ours = (describedBy || "").split(/\s+/).filter(Boolean);
+    var keepDescriptions = function () {
+      var ids = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+      var missing = ours.filter(function (id) { return ids.indexOf(id) === -1; });
+      if (missing.length) field.setAttribute("aria-describedby", ids.concat(missing).join(" "));
+    };
+    keepDescriptions();
+    if (ours.length && window.MutationObserver) {
+      new MutationObserver(keepDescriptions).observe(field, {attributes: true, attributeFilter: ["aria-describedby"]});
+    }
     field.addEventListener("input", function () { hidden.value = ""; });
+    // Escape on a highlighted option closes the list and takes focus back to the field
+    // (the library removes the focused option, which leaves focus on the page body).
+    // Capture phase: the field takes focus before the library closes the menu.
+    wrapper.addEventListener("keydown", function (e) {
+      if ((e.key === "Escape" || e.key === "Esc") && e.target !== field &&
+          e.target.classList && e.target.classList.contains("autocomplete__option")) {
+        field.focus();
+      }
+    }, true);
   }
 })();
