@@ -1,11 +1,13 @@
-"""Show dates and times in the reader's time zone."""
+"""Request-wide rules: dates in the reader's time zone; no NUL character reaches a view."""
 
 import zoneinfo
 from collections.abc import Callable
 from functools import cache
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 COOKIE = "tz"  # set by static/js/tz.js from Intl.DateTimeFormat().resolvedOptions()
 
@@ -28,4 +30,24 @@ class TimezoneMiddleware:
             timezone.activate(zoneinfo.ZoneInfo(name))
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+class NulCharacterMiddleware:
+    """Answer 400 (the translated "bad request" page, saying why) to a request whose path or query
+    string holds a NUL character (U+0000, raw or as ``%00``): PostgreSQL refuses NUL in
+    text ("cannot contain NUL (0x00) bytes") and no page needs one, so no such input
+    reaches a view or the database by any GET path. Form fields sent by POST are refused
+    with a message by the forms (``core.forms``), which keep what else was typed."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any("\x00" in key or any("\x00" in v for v in values)
+                                          for key, values in request.GET.lists()):
+            return render(request, "400.html", {"reason": _(
+                "The address of this page contains a NUL character (U+0000), an invisible "
+                "control character that no page uses. Remove it, or go back and search "
+                "again.")}, status=400)
         return self.get_response(request)
