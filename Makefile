@@ -41,12 +41,12 @@ var/.messages: $(PO_FILES) | $(VENV)/.installed .gettext
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
 	touch $@
 
-# Of the Noto Sans JP font package only the 400 and 700 weights are served (base.html).
-STATIC_IGNORE := -i '*[1235689]00.css' -i '*-[1235689]00-normal.woff*' -i 'cyrillic*.css' \
-	-i 'japanese*.css' -i 'latin*.css' -i 'vietnamese*.css' -i 'index.css' -i '*.scss' \
-	-i '*.ts' -i 'metadata.json' -i 'unicode.json' -i 'CHANGELOG.md'
+# What collectstatic leaves out (package.json files, unused font weights...) is listed in
+# withrefugees/core/staticfiles.py, so that a bare `manage.py collectstatic` does the same.
+STATIC_IGNORE :=
 
-$(VAR_DIR)/static/.collected: $(STATIC_FILES) node_modules/.installed config/settings.py
+$(VAR_DIR)/static/.collected: $(STATIC_FILES) node_modules/.installed config/settings.py \
+		withrefugees/core/staticfiles.py
 	$(MANAGE) collectstatic --noinput -v0 $(STATIC_IGNORE)
 	touch $@
 
@@ -82,9 +82,12 @@ superuser: release
 test: $(VENV)/.installed node_modules/.installed var/.messages .chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Benchmarks (not part of the test run): see bench/README.md.
-bench: $(VENV)/.installed
-	$(BIN)/python bench/directory_search.py
+# Benchmarks (not part of the test run): see bench/README.md. The public pages against a bare
+# view with wrk (from Debian's packages, installed when absent), on SQLite, and on PostgreSQL
+# too with BENCH_POSTGRES_URL (+ BENCH_REDIS_URL); BENCH_ARGS e.g. "--seconds 5 --uncached".
+bench: $(VENV)/.installed node_modules/.installed var/.messages $(VAR_DIR)/static/.collected
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -4,10 +4,20 @@ Every reference local government (47 prefectures, 1,741 municipalities, ~32,600 
 cities) is made a published signatory in a separate database, then each query is timed
 through the selector and through the whole page (Django test client). Prints medians.
 
-    make bench                                   # SQLite file var/bench.sqlite3
-    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make bench
+    .venv/bin/python bench/directory_search.py            # SQLite file var/bench.sqlite3
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \
+        .venv/bin/python bench/directory_search.py [--without-index] [--explain]
+
+After the bulk insert the tables are analysed (``ANALYZE``), as autovacuum or a DBA would
+after such a load; without it PostgreSQL plans with the empty table's statistics (a nested
+loop over every signature, ~100 ms a search). On PostgreSQL the trigram index of
+``places/migrations/0004_search_trgm`` is used when present; ``--without-index`` drops it to
+time the fallback (a later run without the flag creates it again). ``--explain`` prints the
+plan of the directory query for ``shibuya`` and ``渋谷``.
 """
 
+import argparse
+import importlib
 import os
 import statistics
 import sys
@@ -16,10 +26,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+VAR = Path(os.environ.get("VAR_DIR", ROOT / "var"))
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL",
-                                            f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
+                                            f"sqlite:///{VAR / 'bench.sqlite3'}")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ["PAGE_CACHE_SECONDS"] = "0"  # time the rendering, not core.pagecache
 os.environ.setdefault("STATICFILES_BACKEND",
                       "django.contrib.staticfiles.storage.StaticFilesStorage")
 
@@ -55,7 +67,36 @@ def prepare() -> int:
                    statement_hash=text.content_hash, language="ja", published_at=now,
                    signatory_name="bench", origin="campaign_record")
          for lg in missing.only("pk")], batch_size=2000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return Signature.objects.published().count()
+
+
+def trigram_index(present: bool) -> str:
+    """Create or drop the trigram index (PostgreSQL); say which it is."""
+    if connection.vendor != "postgresql":
+        return "none (SQLite)"
+    migration = importlib.import_module("withrefugees.places.migrations.0004_search_trgm")
+    if present:
+        with connection.schema_editor() as editor:
+            migration.create_index(None, editor)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP INDEX IF EXISTS {migration.INDEX}")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE places_localgovernment")
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [migration.INDEX])
+        return "pg_trgm GIN on search_key" if cursor.fetchone() else "none (fallback scan)"
+
+
+def explain(query: str) -> None:
+    qs = selectors.directory(query=query).values_list("pk", "local_government__name")[:30]
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN ANALYZE " + sql, params)
+        print(f"plan for {query!r}:")
+        print("\n".join("  " + row[0] for row in cursor.fetchall()
+                        if "Sort Key" not in row[0]))
 
 
 def median_ms(fn) -> float:
@@ -69,8 +110,18 @@ def median_ms(fn) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--without-index", action="store_true")
+    parser.add_argument("--explain", action="store_true")
+    args = parser.parse_args()
     published = prepare()
-    print(f"database: {connection.vendor}; published signatories: {published:,}")
+    index = trigram_index(not args.without_index)
+    print(f"database: {connection.vendor}; published signatories: {published:,}; "
+          f"index: {index}")
+    if args.explain:
+        with translation.override("ja"):
+            for q in ("shibuya", "渋谷"):
+                explain(q)
     client = Client()
     print(f"{'query':<14} {'hits':>6} {'directory ms':>13} {'page ms':>9} {'autocomplete ms':>16}")
     with translation.override("ja"):

@@ -22,4 +22,4 @@ logconfig_dict = settings.LOGGING
 # Client, request line, status, response bytes, duration, user agent; no referrer (a
 # confirmation page's address would carry its token) and no time (the log line has it).
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
-graceful_timeout = 5
+graceful_timeout = 3

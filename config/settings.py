@@ -78,7 +78,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    # django.contrib.staticfiles, with the files collectstatic leaves out (core.staticfiles)
+    "withrefugees.core.staticfiles.StaticFilesConfig",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
     "django_countries",
@@ -93,7 +94,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "withrefugees.core.staticfiles.WhiteNoiseMiddleware",  # never staticfiles.json
+    # Public pages for anonymous visitors from memory, skipping what follows (core.pagecache).
+    "withrefugees.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "withrefugees.core.middleware.TimezoneMiddleware",
@@ -151,13 +154,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Rate-limit counters live in their own cache, "ratelimit", which must increment atomically
 # across processes (checked by core.E001): Redis, or else diskcache's SQLite files under
 # var/ratelimit, shared by the processes of one machine (the database cache is not atomic).
+# With Redis down, the caches fall back to each process's memory (core/cache.py: rate limits
+# then count per process, a WARNING says so) and queued emails wait for the outbox's sweeper.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL},
-              "ratelimit": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                            "LOCATION": REDIS_URL, "KEY_PREFIX": "ratelimit"}}
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "withrefugees", "url": REDIS_URL}
+    _redis_options = {"socket_connect_timeout": 1, "socket_timeout": 1}  # seconds
+    CACHES = {"default": {"BACKEND": "withrefugees.core.cache.DegradingRedisCache",
+                          "LOCATION": REDIS_URL, "OPTIONS": _redis_options},
+              "ratelimit": {"BACKEND": "withrefugees.core.cache.DegradingRedisCache",
+                            "LOCATION": REDIS_URL, "KEY_PREFIX": "ratelimit",
+                            "OPTIONS": _redis_options}}
+    # A Redis that does not answer fails a queueing in 2 s (the outbox keeps the email).
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "withrefugees",
+            "url": REDIS_URL + ("&" if "?" in REDIS_URL else "?") + "socket_connect_timeout=2"}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                           "LOCATION": "django_cache"},
@@ -170,6 +179,14 @@ else:
 # TASKS_IMMEDIATE=true runs queued tasks in-process right after commit (tests, demos).
 HUEY["immediate"] = env.bool("TASKS_IMMEDIATE", default=False)
 HUEY["consumer"] = {"workers": 2, "worker_type": "thread"}
+# Seconds a task worker owns an outbox email it is sending (core/outbox.py); must exceed a
+# whole SMTP exchange (core.mail.SMTP_TIMEOUT, 60 s, per command). A worker killed mid-send
+# leaves the email to the sweeper: at once when the sweeper runs on the same host (the dead
+# process is seen), else once this has passed.
+EMAIL_OUTBOX_CLAIM_TIMEOUT = env.int("EMAIL_OUTBOX_CLAIM_TIMEOUT", default=900)
+# Whole public pages for anonymous visitors (core.pagecache): longest time a page is kept
+# without a write that invalidates it, seconds; 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 RATELIMIT_VIEW = "withrefugees.core.views.ratelimited"
 RATELIMIT_USE_CACHE = "ratelimit"
 # Rate limits count by client IP: REMOTE_ADDR, or behind one of the TRUSTED_PROXIES (IP
@@ -219,6 +236,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it even before collectstatic
+# The manifest of hashed names (staticfiles.json), kept out of STATIC_ROOT so that it is
+# never served (withrefugees/core/staticfiles.py).
+STATIC_MANIFEST_ROOT = VAR_DIR / "static-manifest"
 # Uploaded files (profile logos). One folder shared by every app server; Django serves it
 # unless SERVE_MEDIA=false (then the reverse proxy serves MEDIA_URL from MEDIA_ROOT).
 MEDIA_URL = "/media/"
@@ -242,7 +262,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",
-            default="whitenoise.storage.CompressedManifestStaticFilesStorage",
+            default="withrefugees.core.staticfiles.ManifestStaticFilesStorage",
         )
     },
 }

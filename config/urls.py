@@ -1,6 +1,8 @@
 """URL configuration: pages under /ja/ and /en/ (i18n_patterns), admin at /admin/, uploaded
 files at MEDIA_URL unless the reverse proxy serves them (``SERVE_MEDIA``)."""
 
+import os
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -9,7 +11,8 @@ from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 
-from withrefugees.accounts.views import admin_password_change
+from withrefugees.accounts.signin import LimitedAdminAuthenticationForm
+from withrefugees.accounts.views import admin_login, admin_password_change
 
 
 def media(request: HttpRequest, path: str) -> HttpResponse:
@@ -20,11 +23,17 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+if os.environ.get("BENCH_BARE_VIEW") == "1":
+    # bench/pages.py only: the bare view the public pages are compared with, through the
+    # whole middleware stack of the same server (never enabled by the app's own settings).
+    urlpatterns.append(path("bench/bare/", lambda request: HttpResponse(b"ok")))
 if settings.SERVE_MEDIA:
     urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media))
 urlpatterns += i18n_patterns(
     # The admin's own "change my password" page, audited (before the admin's URLs).
     path("admin/password_change/", admin.site.admin_view(admin_password_change)),
+    # Its sign-in page, limited per account and per address, failures logged.
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("places/", include("withrefugees.places.urls")),
@@ -32,5 +41,6 @@ urlpatterns += i18n_patterns(
     path("", include("withrefugees.profiles.urls")),
     prefix_default_language=True,
 )
+admin.site.login_form = LimitedAdminAuthenticationForm
 admin.site.site_header = "Cities #WithRefugees"
 admin.site.site_title = "Cities #WithRefugees"

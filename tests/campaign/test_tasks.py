@@ -1,9 +1,10 @@
-"""Email tasks re-check the signature's state right before sending: an email queued for one
+"""Emails re-check the signature's state right before sending: an email promised for one
 state never leaves once the signature has moved on (e.g. "published" after a withdrawal).
 
 Tasks run in huey's immediate mode (tests/conftest.py): calling a task runs it at once, by
-id, as the worker would. To hold a queued task back, the after-commit callbacks that queue
-it are captured and run later.
+id, as the worker would. To hold a queued delivery back, the after-commit callbacks that
+queue it are captured and run later. The ``send_signature_*`` tasks are those queued by the
+release before the outbox (core/outbox.py): they still work, through the outbox.
 """
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from tests.factories import SignatureFactory, jp
 from withrefugees.campaign import services, tasks
 from withrefugees.campaign.models import RejectionReason, Signature
+from withrefugees.core.outbox import outbox_for_record
 
 pytestmark = pytest.mark.django_db
 S = Signature.Status
@@ -133,3 +135,26 @@ def test_emails_carry_the_headers_of_the_core_helper(mailoutbox, settings):
     assert message["Content-Language"] == "ja"
     assert message["Reply-To"] == "team@unhcr.example"
     assert "/ja/sign/confirm/" in mailoutbox[0].body
+
+
+def test_a_task_of_the_previous_release_goes_through_the_outbox(mailoutbox):
+    signature = SignatureFactory(status=S.WITHDRAWN, language="en")
+    tasks.send_signature_decision(signature.pk)
+    tasks.send_signature_published(signature.pk)  # no longer relevant: cancelled
+    rows = {e.kind: e.status for e in outbox_for_record(signature)}
+    assert rows == {tasks.WITHDRAWN: "sent", tasks.PUBLISHED: "cancelled"}
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize("verb, kind", [("publish", tasks.PUBLISHED),
+                                        ("withdraw", tasks.WITHDRAWN)])
+def test_review_services_promise_their_email_in_their_transaction(verb, kind,
+                                                                  mailoutbox):
+    """Without running any after-commit callback, the promise is already recorded."""
+    signature = SignatureFactory(status=S.PENDING if verb == "publish" else S.PUBLISHED,
+                                 published_at=None if verb == "publish"
+                                 else "2026-01-01T00:00Z")
+    getattr(services, f"signature_{verb}")(signature=signature, actor=None)
+    email = outbox_for_record(signature).get()
+    assert (email.kind, email.status, email.recipient) == (kind, "pending", signature.email)
+    assert not mailoutbox

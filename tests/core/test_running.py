@@ -155,7 +155,7 @@ def test_one_log_format_one_time_zone_each_line_once(server, signed):
     names = {line.split("] ", 1)[1].split(" ")[1] for line in records}
     assert {"gunicorn.error:", "gunicorn.access:", "huey.consumer:", "huey:"} <= names
     assert sum(probe in line for line in records) == 1
-    assert sum("Executing withrefugees.campaign.tasks.send_signature_confirmation" in line
+    assert sum("Executing withrefugees.core.outbox.outbox_deliver_task" in line
                for line in records) == 1
     assert sum("Huey consumer started" in line for line in records) == 1
 

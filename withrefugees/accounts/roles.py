@@ -11,7 +11,8 @@ Permissions are ``"<app_label>.<codename>"`` strings, as ``User.has_perm`` takes
 # UNHCR staff who review signatures: see the review queue and the signatures, publish,
 # reject (with a reason from the list) and withdraw them (``campaign.review_signature``,
 # checked by the review page and the bulk actions), read the statement versions signed
-# and the audit trail. They cannot edit statements, reasons, users or reference data.
+# and the audit trail, and the outgoing emails. They cannot edit statements, reasons, users
+# or reference data.
 REVIEWERS = "UNHCR reviewers"
 
 ROLES: dict[str, frozenset[str]] = {
@@ -23,5 +24,7 @@ ROLES: dict[str, frozenset[str]] = {
         "campaign.view_statementversion",
         "campaign.view_statementtext",
         "core.view_auditentry",
+        "core.view_outboundemail",  # the emails sent to signers, and why one failed
+        "core.retry_outboundemail",  # send a failed one again (e.g. after a mailbox is fixed)
     }),
 }

@@ -1,10 +1,25 @@
-"""Account pages: the admin's "change my password" page, audited."""
+"""Account pages: the admin's sign-in page, limited and logged (``accounts.signin``), and
+its "change my password" page, audited."""
 
 from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from withrefugees.core.services import staff_edit_password
+
+from .signin import LimitedAdminAuthenticationForm
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's sign-in page (``AdminSite.login``) with ``LimitedAdminAuthenticationForm``:
+    failures limited per account and per client IP and logged. While limited, the page
+    answers HTTP 429 with the form and a translated message, without checking the password.
+    Mounted in front of the admin's own URL."""
+    admin.site.login_form = LimitedAdminAuthenticationForm  # also set in config/urls.py
+    response = admin.site.login(request)
+    if getattr(request, "sign_in_limited", False):
+        response.status_code = 429
+    return response
 
 
 def admin_password_change(request: HttpRequest) -> HttpResponse:

@@ -15,13 +15,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from withrefugees.core.admin import AuditedAdminMixin, history_rows
 from withrefugees.core.audit import audit_history
 from withrefugees.core.emails import InvalidEmail, email_normalise
 from withrefugees.core.errors import ServiceError
+from withrefugees.core.outbox import kind_label, outbox_for_record
 from withrefugees.places.admin import FoldedSearchMixin
 
 from . import selectors, services
@@ -159,15 +162,15 @@ class SignatureAdmin(FoldedSearchMixin, AuditedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["publish_selected", "withdraw_selected"]
     form = SignatureAdminForm
-    readonly_fields = ["local_government", "status", "origin", "statement_text",
+    readonly_fields = ["local_government", "region_text", "status", "origin", "statement_text",
                        "statement_hash", "language", "consented_at", "email_confirmed_at",
                        "published_at", "confirmation_sent_at", "confirmation_send_count",
-                       "rejection_reason", "hints", "review_link"]
-    fields = ["review_link", "local_government", "status", "hints", "signatory_name",
+                       "rejection_reason", "hints", "review_link", "emails"]
+    fields = ["review_link", "local_government", "region_text", "status", "hints", "signatory_name",
               "signatory_title", "contact_name", "department", "email", "website", "message",
               "signed_on", "language", "statement_text", "statement_hash", "origin",
               "consented_at", "email_confirmed_at", "published_at", "rejection_reason",
-              "confirmation_sent_at", "confirmation_send_count", "change_note"]
+              "confirmation_sent_at", "confirmation_send_count", "emails", "change_note"]
 
     def has_add_permission(self, request):
         return False
@@ -201,7 +204,7 @@ class SignatureAdmin(FoldedSearchMixin, AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("local government"), ordering="local_government__name")
     def local_government_label(self, obj: Signature) -> str:
-        return obj.local_government.label
+        return obj.place_label  # a typed-in place: the region this signer typed
 
     @admin.display(description=_("signatory"))
     def signatory(self, obj: Signature) -> str:
@@ -215,6 +218,27 @@ class SignatureAdmin(FoldedSearchMixin, AuditedAdminMixin, admin.ModelAdmin):
         return format_html("<ul class='review-hints'>{}</ul>", format_html_join(
             "", "<li class='hint-{}'>{}{}</li>",
             ((lvl, "✔ " if lvl == "ok" else "⚠ ", text) for lvl, text in items)))
+
+    @admin.display(description=_("emails"))
+    def emails(self, obj: Signature) -> str:
+        """The emails promised about this signature (the outbox), newest first: kind (a
+        link to the email, ``core.view_outboundemail``), status, attempts, last error."""
+        if obj.pk is None:
+            return "—"
+        rows = list(outbox_for_record(obj)[:20])
+        if not rows:
+            return "—"
+        return format_html("<ul class='signature-emails'>{}</ul>", format_html_join(
+            "", "<li>{} — <strong>{}</strong> ({}) {}{}</li>",
+            ((format_html('<a href="{}">{}</a>', reverse(
+                "admin:core_outboundemail_change", args=[e.pk]), kind_label(e.kind)),
+              e.get_status_display(),
+              _("%(n)d attempt(s), %(at)s") % {
+                  "n": e.attempts,
+                  "at": date_format(localtime(e.sent_at or e.created_at),
+                                    "SHORT_DATETIME_FORMAT")},
+              e.get_error_display() + ": " if e.error else "",
+              e.last_error) for e in rows)))
 
     @admin.display(description=_("review"))
     def review_link(self, obj: Signature) -> str:

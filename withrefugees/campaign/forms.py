@@ -1,12 +1,18 @@
 """The sign form: which local government, who signs, who to contact, consent."""
 
+import re
+import secrets
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from withrefugees.core.emails import email_normalise
 from withrefugees.core.forms import AccessibleForm
-from withrefugees.core.validators import no_invisible_characters
+from withrefugees.core.validators import (
+    no_invisible_characters,
+    no_invisible_characters_in_name,
+)
 from withrefugees.places.models import Country, LocalGovernment
 from withrefugees.places.selectors import (
     ListedCode,
@@ -30,6 +36,23 @@ LISTED_MESSAGES = {
     ListedCode.LISTED: _("“%(name)s” is in the list: search for it by name above and choose "
                          "it."),
 }
+
+
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{22,64}")
+
+
+def new_submission_key() -> str:
+    """A fresh key for one page of the sign form: 32 URL-safe characters (192 random bits)."""
+    return secrets.token_urlsafe(24)
+
+
+class SubmissionKeyField(forms.CharField):
+    """The hidden key of one page of the form: the key as sent, or ``""`` (a submission
+    without a key) for anything that is not one of ours. Never an error."""
+
+    def clean(self, value):
+        value = value if isinstance(value, str) else ""
+        return value if SUBMISSION_KEY.fullmatch(value) else ""
 
 
 class MailboxField(forms.CharField):
@@ -59,6 +82,9 @@ class SignForm(AccessibleForm):
     local_government = forms.IntegerField(label=_("Local government"), required=False,
                                           widget=forms.HiddenInput)
     statement_hash = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # One submission of this page (``services.signature_submit``): new for every page shown
+    # (``new_submission_key``), kept when the form is shown again with errors.
+    submission_key = SubmissionKeyField(required=False, widget=forms.HiddenInput)
     not_listed = forms.BooleanField(label=_("My local government is not in the list"),
                                     required=False)
     new_name = forms.CharField(label=_("Official name of the local government"),
@@ -75,8 +101,10 @@ class SignForm(AccessibleForm):
     department = forms.CharField(label=_("Department"), max_length=150)
     email = MailboxField(label=_("Official email address"), max_length=254,
                          help_text=_("We send a confirmation link to this address."))
-    website = forms.URLField(label=_("Website of the local government"), max_length=300,
-                             required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website of the local government (optional)"),
+                             max_length=300, required=False, assume_scheme="https",
+                             help_text=_("Shown on your public profile, e.g. "
+                                         "https://www.city.example.lg.jp/."))
     message = forms.CharField(label=_("Message (optional)"), max_length=1000, required=False,
                               widget=forms.Textarea(attrs={"rows": 4}),
                               help_text=_("Up to 1,000 characters. Shown on your public "
@@ -92,8 +120,10 @@ class SignForm(AccessibleForm):
         super().__init__(data.copy() if data is not None else None, *args, **kwargs)
         self.candidates: list[LocalGovernment] = []
         for field in self.fields.values():
-            if isinstance(field, forms.CharField):
-                field.validators.append(no_invisible_characters)
+            if isinstance(field, forms.CharField):  # free text (a textarea) or a name
+                field.validators.append(no_invisible_characters
+                                        if isinstance(field.widget, forms.Textarea)
+                                        else no_invisible_characters_in_name)
         self.fields["new_country"].choices = [("", "—")] + [
             (c.code, c.name) for c in sorted(Country.objects.all(), key=lambda c: c.name)
         ]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from withrefugees.places.models import Country, LocalGovernment, Region
 from withrefugees.places.selectors import local_government_search, rank_by_match
 
-from .models import Signature, StatementText, StatementVersion
+from .models import DatePrecision, Signature, StatementText, StatementVersion
 
 
 def statement_text_current(language: str | None = None) -> StatementText | None:
@@ -59,10 +59,15 @@ def _name_order() -> Coalesce:
                     F("local_government__name"))
 
 
+# By date: dates of record as stored (a month or year by its first day, "on or before" by
+# its latest day; unknown last), then the order of signing in Japan that the campaign's
+# records give (the four brochure participants share "on or before 2 May 2022"), then name.
 SORTS = {
     "name": lambda: (_name_order(),),
-    "-date": lambda: (F("signed_on").desc(nulls_last=True), _name_order()),
-    "date": lambda: (F("signed_on").asc(nulls_last=True), _name_order()),
+    "-date": lambda: (F("signed_on").desc(nulls_last=True),
+                      F("record__signing_order").desc(nulls_last=True), _name_order()),
+    "date": lambda: (F("signed_on").asc(nulls_last=True),
+                     F("record__signing_order").asc(nulls_last=True), _name_order()),
 }
 
 
@@ -123,25 +128,41 @@ def map_points() -> list[dict]:
 
 
 @dataclass(frozen=True)
+class SourceLink:
+    """A public source of a signature of record: ``url``, what it is (``label``) and what
+    it says (``note``, English as the campaign's list gives it)."""
+
+    url: str
+    label: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class ProfileSection:
     """Step 1 ("Sign") on a local government's public profile page.
 
     ``status``: ``"done"`` when the local government has a published signature, else
     ``"not_started"`` (no signature, or one that is unconfirmed, pending, rejected or
     withdrawn: the public is not told which). The other fields are what was signed, as it
-    was signed (empty when not done): the signatory, the date (None when unknown), the
-    statement version number and the language code signed in, the message. Never personal
-    data of the contact (email, contact person, department).
+    was signed (empty when not done): the signatory, the date (None when unknown) and how
+    much of it is known (``signed_on_precision``, a ``DatePrecision`` value; show both with
+    the ``date_of_record`` filter), the statement version number and the language code
+    signed in, the message. For a signature from the campaign's records: ``sources`` (in
+    the list's order) and ``record_note`` (what the list says beyond its sources, English).
+    Never personal data of the contact (email, contact person, department).
     """
 
     status: str
     signatory_name: str = ""
     signatory_title: str = ""
     signed_on: date | None = None
+    signed_on_precision: str = DatePrecision.UNKNOWN
     statement_version: int | None = None
     language: str = ""
     message: str = ""
     website: str = ""
+    sources: tuple[SourceLink, ...] = ()
+    record_note: str = ""
 
     DONE = "done"
     NOT_STARTED = "not_started"
@@ -153,16 +174,24 @@ class ProfileSection:
 
 def profile_section(local_government: LocalGovernment | int) -> ProfileSection:
     """The "Sign" section of the profile page of ``local_government`` (an instance or its
-    id), from its published signature (one query)."""
-    signature = (Signature.objects.published().select_related("statement_text__version")
+    id), from its published signature (one query; two for a signature of record, whose
+    sources come with it)."""
+    signature = (Signature.objects.published()
+                 .select_related("statement_text__version", "record")
+                 .prefetch_related("record__sources")
                  .filter(local_government=local_government).first())
     if signature is None:
         return ProfileSection(status=ProfileSection.NOT_STARTED)
+    record = getattr(signature, "record", None)
+    sources = tuple(SourceLink(url=s.url, label=s.label, note=s.note)
+                    for s in record.sources.all()) if record else ()
     return ProfileSection(
         status=ProfileSection.DONE, signatory_name=signature.signatory_name,
         signatory_title=signature.signatory_title, signed_on=signature.signed_on,
+        signed_on_precision=signature.signed_on_precision,
         statement_version=signature.statement_text.version.number,
-        language=signature.language, message=signature.message, website=signature.website)
+        language=signature.language, message=signature.message, website=signature.website,
+        sources=sources, record_note=record.note if record else "")
 
 
 # --- Reviewer hints ----------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Writes of step 1: submit a signature, confirm it by email, review it (publish, reject,
 withdraw), correct its details, make a statement version current. Every function is
-keyword-only and atomic; emails leave through the task queue after commit (``tasks.py``);
+keyword-only and atomic; emails are promised in the same transaction (an outbox row,
+``tasks.queue_signature_email``) and leave through the task worker after commit;
 every change writes one row of the audit trail (``core.audit.audit_record``), with the
 actions ``signature.submit|confirm|resend|publish|reject|withdraw|update|seed`` and
 ``statementversion.make_current``.
@@ -18,6 +19,7 @@ confirming while the local government has a pending or published one, ``AlreadyS
 """
 
 import importlib.resources
+import ipaddress
 import math
 import secrets
 import zoneinfo
@@ -30,8 +32,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from withrefugees.core.audit import audit_record, changed_fields, field_values
@@ -49,9 +52,14 @@ S = Signature.Status
 # not more often than once per RESEND_INTERVAL (so the form cannot flood a mailbox).
 RESEND_MAX = 5
 RESEND_INTERVAL = timedelta(minutes=1)
-# New signatures naming one email address: at most MAILBOX_MAX_PER_DAY a day, so that the
-# sign form cannot be used to flood someone's mailbox (only valid submissions count).
-MAILBOX_MAX_PER_DAY = 5
+# New signatures naming one mailbox (canonical, ``core.emails.email_canonical``) in 24 hours:
+# at most MAILBOX_MAX_PER_SENDER from one sender (``sender_of``), at most
+# MAILBOX_MAX_PER_DAY from all senders together. See ``signature_submit``.
+MAILBOX_MAX_PER_SENDER = 5
+MAILBOX_MAX_PER_DAY = 20
+# A POST without a submission key (a page shown before keys existed) repeating a signature
+# of the same sender, place and mailbox within this time is that signature again.
+DUPLICATE_WINDOW = timedelta(minutes=10)
 # What staff may correct on a signature (``signature_update``). The status, the place and
 # the statement signed change only through the transitions above, or never.
 SIGNATURE_EDITABLE_FIELDS = ("signatory_name", "signatory_title", "contact_name",
@@ -194,7 +202,79 @@ def _queue_confirmation(signature: Signature) -> None:
     signature.confirmation_send_count += 1
     signature.save(update_fields=["confirmation_sent_at", "confirmation_send_count",
                                   "updated_at"])
-    transaction.on_commit(lambda: tasks.send_signature_confirmation(signature.pk))
+    tasks.queue_signature_email(signature, tasks.CONFIRM)  # outbox row, this transaction
+
+
+# --- Submitting: one submission, one signature; limits that slow the sender --------------
+MAILBOX_LOCK_NAMESPACE = 6001  # first key of PostgreSQL advisory locks on a mailbox
+
+
+def sender_of(ip: str) -> str:
+    """An opaque id of the network a request came from, for the per-mailbox limit: the
+    IPv4 address, or the /64 of an IPv6 address (one household or office gets a whole /64).
+    A keyed hash (``salted_hmac`` with ``SECRET_KEY``, 32 hex characters), so the address
+    itself is not stored; ``""`` for an empty or unreadable ``ip``."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ""
+    network = ipaddress.ip_network(f"{address}/{64 if address.version == 6 else 32}",
+                                   strict=False)
+    return salted_hmac("campaign.sender", str(network)).hexdigest()[:32]
+
+
+def _lock_mailbox(canonical: str) -> None:
+    """Serialise the submissions naming one canonical mailbox until the transaction ends,
+    so that the counts of the limits and the duplicate look-ups below cannot race.
+
+    PostgreSQL: a transaction-level advisory lock on (``MAILBOX_LOCK_NAMESPACE``,
+    ``hashtext(mailbox)``) (two mailboxes with the same hash share a lock: harmless).
+    SQLite: nothing to do, every transaction starts with ``BEGIN IMMEDIATE``
+    (``transaction_mode`` in settings), so writing transactions already run one at a time.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                           [MAILBOX_LOCK_NAMESPACE, canonical])
+
+
+def _earlier_submission(*, submission_key: str, sender: str, local_government,
+                        canonical: str) -> Signature | None:
+    """The signature this submission repeats, if any: the one with the same
+    ``submission_key``; or, without a key, one of the same sender, place and mailbox made
+    within ``DUPLICATE_WINDOW`` and not decided by staff."""
+    same = Signature.objects.filter(local_government=local_government,
+                                    email_canonical=canonical)
+    if submission_key:
+        return same.filter(submission_key=submission_key).first()
+    if not sender:
+        return None
+    return (same.filter(sender=sender, status__in=[S.UNCONFIRMED, S.PENDING],
+                        created_at__gte=timezone.now() - DUPLICATE_WINDOW)
+            .order_by("-created_at").first())
+
+
+def _check_mailbox_limits(*, canonical: str, sender: str) -> None:
+    """Raise ``MailboxLimited`` when the mailbox has had its share (rule in
+    ``signature_submit``)."""
+    recent = Signature.objects.filter(email_canonical=canonical,
+                                      created_at__gte=timezone.now() - timedelta(days=1))
+    if (recent.filter(sender=sender).count() >= MAILBOX_MAX_PER_SENDER
+            or recent.count() >= MAILBOX_MAX_PER_DAY):
+        raise MailboxLimited()
+
+
+def _place_takes_region_text(signature: Signature) -> None:
+    """A place typed in by signers shows the region of the latest submitter while none of
+    its signatures is confirmed, and the confirmed signer's once one is: the text of an
+    unconfirmed submitter never stays for the others to see (each signature keeps its own,
+    ``Signature.region_text`` / ``place_label``). A region chosen by staff is kept."""
+    lg = signature.local_government
+    if lg.source != LocalGovernment.DataSource.SUBMITTED or lg.region_id:
+        return
+    LocalGovernment.objects.filter(pk=lg.pk).exclude(
+        region_text=signature.region_text).update(region_text=signature.region_text)
+    lg.region_text = signature.region_text
 
 
 @transaction.atomic
@@ -211,44 +291,85 @@ def signature_submit(
     email: str,
     website: str = "",
     message: str = "",
+    submission_key: str = "",
+    sender: str = "",
 ) -> Signature:
     """Record a new signature (status ``unconfirmed``) and queue the confirmation email.
 
     The signer names a reference ``local_government`` or, when it is not in the data, a
-    ``new_place`` (created in the same transaction, so a refused signature leaves nothing).
+    ``new_place`` (created in the same transaction, so a refused signature leaves nothing;
+    one row per country and folded name: ``places.services.local_government_submit``).
+    The region typed for a new place is kept on the signature (``region_text``) and shown
+    on the place row only while no signature of it is confirmed (``_place_takes_region_text``).
 
     ``email`` is stored normalised (``core.emails.email_normalise``, the form has done it
     already) with its canonical mailbox (``Signature.email_canonical``).
 
+    One submission, one signature (issue 6, section 4): ``submission_key`` (random, from a
+    hidden field of the form, new for every page shown; UniqueConstraint
+    ``signature_submission_key_unique``) makes a repeated POST return the signature of the
+    first, with no second email, also when both arrive at once. The same key with another
+    place or mailbox (a page used again after the back button) is a new submission. Without
+    a key, a submission of the same ``sender``, place and mailbox within
+    ``DUPLICATE_WINDOW`` (10 minutes) of an unconfirmed or pending one returns that one.
+
+    Limits (issue 6, section 8: they slow the sender and do not lock the owner out).
+    ``sender`` is ``sender_of(client IP)`` (the view's; ``""`` counts as one sender):
+
+    - at most ``MAILBOX_MAX_PER_SENDER`` (5) new signatures naming one canonical mailbox
+      in 24 hours from one sender: five submissions by someone else naming your address
+      block that someone, not you;
+    - at most ``MAILBOX_MAX_PER_DAY`` (20) from all senders together, against flooding
+      from many networks (it takes four networks to reach it);
+    - the sign view limits each sender per IP address and per browser (``views.sign``).
+
+    Submissions naming one canonical mailbox run one at a time (``_lock_mailbox``), so the
+    counts and the look-ups hold under concurrency.
+
     Raises ``InvalidEmail`` (a ``ValidationError``) for an address mail cannot be sent to,
     ``AlreadySigned`` when the local government has a pending or published signature (the
     UniqueConstraint ``one_active_signature_per_local_government`` backs it),
-    ``MailboxLimited`` after ``MAILBOX_MAX_PER_DAY`` signatures for one mailbox in 24 hours
-    (compared by canonical mailbox: ``hanako+1@example.jp`` and ``Hanako+2@EXAMPLE.jp`` are
-    one mailbox). Consent to the statement and the privacy notice is checked by the form
-    and stamped here.
+    ``MailboxLimited`` beyond the limits above (compared by canonical mailbox:
+    ``hanako+1@example.jp`` and ``Hanako+2@EXAMPLE.jp`` are one mailbox). Consent to the
+    statement and the privacy notice is checked by the form and stamped here.
     """
     email = email_normalise(email)
+    canonical = email_canonical(email)
+    _lock_mailbox(canonical)
     if local_government is None:
         if new_place is None:
             raise ValueError("signature_submit needs local_government or new_place")
         local_government = local_government_submit(
             name=new_place.name, country=new_place.country, region_text=new_place.region_text)
+    earlier = _earlier_submission(submission_key=submission_key, sender=sender,
+                                  local_government=local_government, canonical=canonical)
+    if earlier is not None:
+        return earlier
+    if submission_key and Signature.objects.filter(submission_key=submission_key).exists():
+        submission_key = ""  # the key of a page sent again for another place or mailbox
     active = Signature.objects.active().filter(local_government=local_government).first()
     if active:
         raise AlreadySigned(active)
-    recent = Signature.objects.filter(email_canonical=email_canonical(email),
-                                      created_at__gte=timezone.now() - timedelta(days=1))
-    if recent.count() >= MAILBOX_MAX_PER_DAY:
-        raise MailboxLimited()
-    signature = Signature.objects.create(
-        local_government=local_government, statement_text=statement_text,
-        statement_hash=statement_text.content_hash, language=language,
-        signatory_name=signatory_name, signatory_title=signatory_title,
-        contact_name=contact_name, department=department, email=email, website=website,
-        message=message, consented_at=timezone.now(),
-        confirmation_nonce=secrets.token_hex(16),
-    )
+    _check_mailbox_limits(canonical=canonical, sender=sender)
+    try:
+        with transaction.atomic():
+            signature = Signature.objects.create(
+                local_government=local_government, statement_text=statement_text,
+                statement_hash=statement_text.content_hash, language=language,
+                signatory_name=signatory_name, signatory_title=signatory_title,
+                contact_name=contact_name, department=department, email=email,
+                website=website, message=message, consented_at=timezone.now(),
+                confirmation_nonce=secrets.token_hex(16), submission_key=submission_key,
+                sender=sender,
+                region_text=new_place.region_text.strip() if new_place else "",
+            )
+    except IntegrityError:  # the same key, committed meanwhile by a concurrent request
+        earlier = Signature.objects.filter(submission_key=submission_key).first() \
+            if submission_key else None
+        if earlier is None:
+            raise
+        return earlier
+    _place_takes_region_text(signature)
     _record(signature, verb="submit", from_status="")
     _queue_confirmation(signature)
     return signature
@@ -285,6 +406,7 @@ def signature_confirm(*, token: str) -> Signature:
     except IntegrityError as exc:  # confirmed concurrently by someone else
         other = Signature.objects.active().get(local_government=signature.local_government)
         raise AlreadySigned(other) from exc
+    _place_takes_region_text(signature)  # the confirmed signer's region, not a later one's
     _record(signature, verb="confirm", from_status=S.UNCONFIRMED,
             changes=changed_fields(before, signature))
     return signature
@@ -336,7 +458,7 @@ def signature_publish(*, signature: Signature, actor: AbstractBaseUser | None,
                             to=S.PUBLISHED, actor=actor, note=note,
                             published_at=timezone.now())
     if signature.email:
-        transaction.on_commit(lambda: tasks.send_signature_published(signature.pk))
+        tasks.queue_signature_email(signature, tasks.PUBLISHED)
     return signature
 
 
@@ -350,8 +472,7 @@ def signature_reject(*, signature: Signature, actor: AbstractBaseUser | None,
     signature = _transition(signature, verb="reject", allowed_from=(S.UNCONFIRMED, S.PENDING),
                             to=S.REJECTED, actor=actor, note=note, rejection_reason=reason)
     if signature.email:
-        transaction.on_commit(
-            lambda: tasks.send_signature_decision(signature.pk, expected_status=S.REJECTED))
+        tasks.queue_signature_email(signature, tasks.REJECTED)
     return signature
 
 
@@ -365,8 +486,7 @@ def signature_withdraw(*, signature: Signature, actor: AbstractBaseUser | None,
     signature = _transition(signature, verb="withdraw", allowed_from=(S.PENDING, S.PUBLISHED),
                             to=S.WITHDRAWN, actor=actor, note=note)
     if signature.email:
-        transaction.on_commit(
-            lambda: tasks.send_signature_decision(signature.pk, expected_status=S.WITHDRAWN))
+        tasks.queue_signature_email(signature, tasks.WITHDRAWN)
     return signature
 
 
@@ -440,3 +560,81 @@ def statement_version_make_current(*, version: StatementVersion,
                      from_state=str(previous.number), to_state=str(version.number),
                      changes={"is_current": [True, False]}, note=note)
     return version
+
+
+# --- The campaign's attested records (``seed.signatory_records_load``) -------------------
+class RecordOutcome:
+    """What ``signatory_record_load`` did with a row (stable values, for the load report)."""
+
+    UNCHANGED = "unchanged"  # loaded before (same key): nothing changes
+    CREATED = "created"  # a published signature of record was created
+    ATTACHED = "attached"  # the row now backs an existing signature of record (brochure)
+    ALREADY_SIGNED = "already_signed"  # signed online (pending or published): that one wins
+
+
+@transaction.atomic
+def signatory_record_load(*, row, local_government: LocalGovernment, match: str,
+                          published_at: datetime | None = None, note: str = ""):
+    """Load one row of the campaign's list of signatories (``records.RecordRow``) for
+    ``local_government`` (the place it was matched to, or created for it: ``match`` is a
+    ``SignatoryRecord.Match``). Returns ``(SignatoryRecord, RecordOutcome value)``.
+
+    Idempotent by the row's ``key``: a row loaded before is ``unchanged``, even when staff
+    have since withdrawn its signature (a record is never published again behind their
+    back). Otherwise, by the local government's active (pending or published) signature:
+    - none: a ``published`` signature (``origin`` campaign record, the statement's version
+      1 text in Japanese for Japan, else in English) with the row's date at its precision,
+      ``published_at`` (default now) and an audit row ``signature.seed``;
+    - one of record without a row yet (e.g. a brochure participant): the row backs it; its
+      date, if unknown, becomes the row's (audit ``signature.seed`` with the change);
+    - any other (signed online, or backed by another row): it wins, nothing is duplicated;
+      the row is kept without a signature (``already_signed``).
+    The row's sources are saved in order. The database allows one active signature per
+    local government: a concurrent signature makes this one give way (``already_signed``).
+    """
+    from .models import SignatoryRecord, SignatoryRecordSource
+
+    existing = SignatoryRecord.objects.filter(key=row.key).first()
+    if existing is not None:
+        return existing, RecordOutcome.UNCHANGED
+    text = note or f"From the campaign's list of signatories (line {row.line})."
+    active = (Signature.objects.select_for_update().active()
+              .filter(local_government=local_government).first())
+    signature, outcome = None, RecordOutcome.ALREADY_SIGNED
+    if active is None:
+        language = "ja" if local_government.country_id == "JP" else "en"
+        version = StatementVersion.objects.get(number=1)
+        statement = (version.texts.filter(language=language).first()
+                     or version.texts.get(language="ja"))
+        candidate = Signature(
+            local_government=local_government, status=S.PUBLISHED,
+            origin=Signature.Origin.CAMPAIGN_RECORD, statement_text=statement,
+            statement_hash=statement.content_hash, language=statement.language,
+            signed_on=row.signed_on, signed_on_precision=row.precision,
+            published_at=published_at or timezone.now())
+        try:
+            with transaction.atomic():
+                candidate.save()
+            signature, outcome = candidate, RecordOutcome.CREATED
+            _record(signature, verb="seed", from_status="", note=text)
+        except IntegrityError:  # signed meanwhile: that signature wins
+            pass
+    elif (active.origin == Signature.Origin.CAMPAIGN_RECORD
+          and not SignatoryRecord.objects.filter(signature=active).exists()):
+        signature, outcome = active, RecordOutcome.ATTACHED
+        if active.signed_on is None and row.signed_on is not None:
+            before = field_values(active, ["signed_on", "signed_on_precision"])
+            active.signed_on, active.signed_on_precision = row.signed_on, row.precision
+            active.save(update_fields=["signed_on", "signed_on_precision", "updated_at"])
+            _record(active, verb="seed", from_status=active.status, note=text,
+                    changes=changed_fields(before, active))
+    record = SignatoryRecord.objects.create(
+        key=row.key, local_government=local_government, signature=signature, match=match,
+        name_en=row.name_en, name_local=row.name_local, country_code=row.country,
+        region_text=row.region, date_text=row.date_text, signing_order=row.signing_order,
+        evidence=row.evidence[:500], note=row.note)
+    SignatoryRecordSource.objects.bulk_create(
+        SignatoryRecordSource(record=record, position=i, url=source.url,
+                              label=source.label[:300], note=source.note)
+        for i, source in enumerate(row.sources))
+    return record, outcome

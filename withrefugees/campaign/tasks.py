@@ -1,20 +1,43 @@
-"""Queued side effects of step 1 (huey): emails in the signer's language.
+"""Emails of step 1, in the signer's language, through the outbox (``core.outbox``).
 
-Tasks take ids, not objects, and re-read the row: the queue may run them later or
-elsewhere. They are queued with ``transaction.on_commit`` by ``services.py``. Right before
-sending, each task checks that the signature is still in the state its email is about
-(a "published" email never leaves after a withdrawal); otherwise it sends nothing. Emails
-leave through ``core.mail.send_templated_mail`` (language, Reply-To, headers).
+``services.py`` promises an email with ``queue_signature_email`` in the transaction that
+changes the signature: one ``core.OutboundEmail`` row of a kind below, with
+``{"signature_id": id, "expected_status": status}``. The worker delivers it after commit,
+the sweeper if that was lost. Right before sending, the handler re-reads the signature and
+checks that it is still in the state its email is about (a "published" email never leaves
+after a withdrawal); otherwise the row is cancelled with the reason and nothing is sent.
+Emails leave through ``core.mail.send_templated_mail`` (language, Reply-To, headers).
+
+The huey tasks ``send_signature_*`` are those of the release before the outbox: a task
+still in the queue at the upgrade becomes an outbox row and is delivered the same way.
 """
 
 import logging
 
 from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from huey.contrib.djhuey import db_task
 
-from withrefugees.core.mail import absolute_url, send_templated_mail
+from withrefugees.core.mail import absolute_url
+from withrefugees.core.models import OutboundEmail
+from withrefugees.core.outbox import (
+    Message,
+    Skip,
+    outbox_deliver,
+    outbox_enqueue,
+    outbox_handler,
+)
 
 logger = logging.getLogger(__name__)
+
+# Kinds of email (``OutboundEmail.kind``) → the status the signature must still have.
+CONFIRM = "signature.confirm"
+PUBLISHED = "signature.published"
+REJECTED = "signature.rejected"
+WITHDRAWN = "signature.withdrawn"
+EXPECTED_STATUS = {CONFIRM: "unconfirmed", PUBLISHED: "published", REJECTED: "rejected",
+                   WITHDRAWN: "withdrawn"}
 
 
 def _signature(signature_id: int, *related: str):
@@ -26,71 +49,105 @@ def _signature(signature_id: int, *related: str):
             .filter(pk=signature_id).first())
 
 
-def _still(signature, status: str, task: str) -> bool:
-    """True if ``signature`` exists, has an email address and is in ``status``."""
-    if signature is None or not signature.email or signature.status != status:
-        logger.info("%s: signature %s is no longer %s; nothing sent", task,
-                    getattr(signature, "pk", None), status)
-        return False
-    return True
+def queue_signature_email(signature, kind: str, *,
+                          deliver_after_commit: bool = True) -> OutboundEmail:
+    """Promise the email ``kind`` (``CONFIRM``, ``PUBLISHED``, ``REJECTED``,
+    ``WITHDRAWN``) to the signature's contact, in the transaction of the caller (see
+    ``core.outbox.outbox_enqueue``)."""
+    return outbox_enqueue(
+        kind=kind, recipient=signature.email, language=signature.language, record=signature,
+        args={"signature_id": signature.pk, "expected_status": EXPECTED_STATUS[kind]},
+        deliver_after_commit=deliver_after_commit)
 
 
-def _send(signature, template: str, context: dict) -> None:
-    send_templated_mail(
-        to=[signature.email], language=signature.language,
-        template=f"campaign/email/{template}",
-        context={"signature": signature, "lg": signature.local_government, **context},
-    )
+def _still(email: OutboundEmail, *related: str):
+    """The signature of ``email`` if it exists, has an address and still has the expected
+    status; raises ``Skip`` otherwise."""
+    signature_id = email.args.get("signature_id")
+    expected = email.args.get("expected_status") or EXPECTED_STATUS[email.kind]
+    signature = _signature(signature_id, *related)
+    if signature is None:
+        raise Skip(f"signature {signature_id} no longer exists")
+    if not signature.email:
+        raise Skip(f"signature {signature_id} has no email address")
+    if signature.status != expected:
+        raise Skip(f"signature {signature_id} is no longer {expected} (now {signature.status})")
+    return signature
 
 
-@db_task(retries=3, retry_delay=60)
-def send_signature_confirmation(signature_id: int) -> None:
-    """Email the link that confirms the signer's address (a page with a button, POST).
-    Sent only while the signature is still unconfirmed."""
-    from .models import Signature
+def _message(signature, template: str, context: dict) -> Message:
+    return Message(to=signature.email, language=signature.language,
+                   template=f"campaign/email/{template}",
+                   context={"signature": signature, "lg": signature.local_government,
+                            **context})
+
+
+@outbox_handler(CONFIRM, label=_("confirmation link"))
+def confirmation_email(email: OutboundEmail) -> Message:
+    """The link that confirms the signer's address (a page with a button, POST). Sent
+    only while the signature is still unconfirmed."""
     from .tokens import confirmation_token
 
-    signature = _signature(signature_id)
-    if not _still(signature, Signature.Status.UNCONFIRMED, "send_signature_confirmation"):
-        return
+    signature = _still(email)
     url = absolute_url("campaign:confirm", language=signature.language,
                        args=[confirmation_token(signature)])
     hours = settings.SIGNATURE_CONFIRMATION_MAX_AGE // 3600
-    _send(signature, "confirm", {"confirm_url": url, "hours": hours})
+    return _message(signature, "confirm", {"confirm_url": url, "hours": hours})
 
 
-@db_task(retries=3, retry_delay=60)
-def send_signature_published(signature_id: int) -> None:
-    """Tell the contact the signature is public, with the next steps: post, act, pledge.
-    Sent only while the signature is still published."""
-    from .models import Signature
-
-    signature = _signature(signature_id)
-    if not _still(signature, Signature.Status.PUBLISHED, "send_signature_published"):
-        return
+@outbox_handler(PUBLISHED, label=_("signature published"))
+def published_email(email: OutboundEmail) -> Message:
+    """The signature is public, with the next steps: post, act, pledge. Sent only while
+    the signature is still published."""
+    signature = _still(email)
     url = absolute_url("profiles:profile", language=signature.language,
                        args=[signature.local_government_id])
-    _send(signature, "published", {"profile_url": url})
+    return _message(signature, "published", {"profile_url": url})
 
 
-@db_task(retries=3, retry_delay=60)
-def send_signature_decision(signature_id: int, expected_status: str | None = None) -> None:
-    """Tell the contact that the signature was rejected (with the reason chosen by staff)
-    or withdrawn.
-
-    ``expected_status`` (``"rejected"`` or ``"withdrawn"``) is the status the notice is
-    about; nothing is sent unless the signature still has it. ``None`` (callers queued
-    before the argument existed) means: whichever of the two the signature has now.
-    """
-    from .models import Signature
-
-    decisions = (Signature.Status.REJECTED, Signature.Status.WITHDRAWN)
-    signature = _signature(signature_id, "rejection_reason")
-    if expected_status is None and signature is not None and signature.status in decisions:
-        expected_status = signature.status
-    if expected_status not in decisions or not _still(signature, expected_status,
-                                                      "send_signature_decision"):
-        return
+@outbox_handler(REJECTED, label=_("signature rejected"))
+@outbox_handler(WITHDRAWN, label=_("signature withdrawn"))
+def decision_email(email: OutboundEmail) -> Message:
+    """The signature was rejected (with the reason chosen by staff) or withdrawn; sent
+    only while it still is."""
+    signature = _still(email, "rejection_reason")
     reason = (signature.rejection_reason.localised("label", signature.language)
               if signature.rejection_reason else "")
-    _send(signature, expected_status, {"reason": reason})
+    return _message(signature, signature.status, {"reason": reason})
+
+
+# --- Tasks queued by the release before the outbox ------------------------------------------
+def _from_old_queue(kind: str, signature_id: int) -> None:
+    signature = _signature(signature_id)
+    if signature is None or not signature.email:
+        logger.info("%s: signature %s is gone or has no address; nothing sent", kind,
+                    signature_id)
+        return
+    with transaction.atomic():
+        email = queue_signature_email(signature, kind, deliver_after_commit=False)
+    outbox_deliver(email_id=email.pk)
+
+
+@db_task()
+def send_signature_confirmation(signature_id: int) -> None:
+    _from_old_queue(CONFIRM, signature_id)
+
+
+@db_task()
+def send_signature_published(signature_id: int) -> None:
+    _from_old_queue(PUBLISHED, signature_id)
+
+
+@db_task()
+def send_signature_decision(signature_id: int, expected_status: str | None = None) -> None:
+    """``expected_status`` ``"rejected"`` or ``"withdrawn"``; ``None`` (queued before the
+    argument existed): whichever of the two the signature has now."""
+    if expected_status is None:
+        signature = _signature(signature_id)
+        expected_status = getattr(signature, "status", None)
+    kind = {"rejected": REJECTED, "withdrawn": WITHDRAWN}.get(expected_status or "")
+    if kind is None:
+        logger.info("send_signature_decision: signature %s, %r is no decision; nothing sent",
+                    signature_id, expected_status)
+        return
+    _from_old_queue(kind, signature_id)

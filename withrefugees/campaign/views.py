@@ -8,14 +8,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
+from withrefugees.core.net import client_ip
+from withrefugees.core.outbox import outbox_for_record
 from withrefugees.places.models import Country
 from withrefugees.places.selectors import local_government_resolve
 from withrefugees.places.services import SubmittedPlace
 
-from . import selectors, services, tokens
-from .forms import DirectoryForm, SignForm
+from . import selectors, services, tasks, tokens
+from .forms import DirectoryForm, SignForm, new_submission_key
 from .models import Signature
 
 SESSION_KEY = "campaign_signature_id"
@@ -69,24 +72,56 @@ def _preselected_place(value: str) -> dict:
     return {"place_query": lg.label, "local_government": lg.pk} if lg else {}
 
 
+# Limits on the sender of the sign form (issue 6, section 8; the per-mailbox rule is in
+# ``services.signature_submit``). Over a limit the form is shown again with everything kept.
+# - per IP address, SIGN_RATE_IP (100 POSTs an hour): generous, since many municipal offices
+#   reach the internet through a few shared gateways (LGWAN; a prefecture has at most ~70
+#   local governments, each sending the form a few times when correcting errors);
+# - per browser, SIGN_RATE_BROWSER (20 POSTs an hour): one person, corrections included.
+#   The browser is its session, else its CSRF cookie (every accepted POST carries one); a
+#   sender who drops cookies escapes it, which is why the IP limit and the per-mailbox
+#   rule (counted per sender network) stay.
+SIGN_RATE_IP = "100/h"
+SIGN_RATE_BROWSER = "20/h"
+
+
+def _browser(group: str, request: HttpRequest) -> str:
+    return (request.session.session_key
+            or request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""))
+
+
+def _browser_rate(group: str, request: HttpRequest) -> str | None:
+    return SIGN_RATE_BROWSER if _browser(group, request) else None
+
+
+def _sender_limit_message(request: HttpRequest) -> str | None:
+    """Count this POST against the sender limits; the message to show when over one."""
+    if getattr(request, "limited", False):  # per IP (the decorator on ``sign``)
+        return _("Too many forms have been sent from your network in the last hour. Please "
+                 "wait a while and send the form again; what you entered is kept.")
+    if is_ratelimited(request, group="campaign.sign.browser", key=_browser,
+                      rate=_browser_rate, method="POST", increment=True):
+        return _("Too many forms have been sent from this browser in the last hour. Please "
+                 "wait a while and send the form again; what you entered is kept.")
+    return None
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
-# Generous per address: many municipal offices reach the internet through a few shared
-# gateways (LGWAN). Over the limit the form is shown again with everything kept.
-@ratelimit(key="ip", rate="100/h", method="POST", block=False)
+@ratelimit(key="ip", rate=SIGN_RATE_IP, method="POST", block=False)
 def sign(request: HttpRequest) -> HttpResponse:
     text = selectors.statement_text_current()
     if text is None:
         raise Http404("No statement has been published yet.")
     already = None
-    initial = {"statement_hash": text.content_hash}
+    # A new submission key for every page shown; a form shown again keeps the one it has.
+    initial = {"statement_hash": text.content_hash, "submission_key": new_submission_key()}
     if request.method != "POST":
         initial.update(_preselected_place(request.GET.get("lg", "")))
     form = SignForm(request.POST or None, initial=initial)
-    if request.method == "POST" and getattr(request, "limited", False):
+    limited = _sender_limit_message(request) if request.method == "POST" else None
+    if limited:
         form.is_valid()
-        form.add_error(None, _("Too many forms have been sent from your network in the last "
-                               "hour. Please wait a while and send the form again; what you "
-                               "entered is kept."))
+        form.add_error(None, limited)
     elif request.method == "POST" and form.is_valid() and not _statement_changed(form, text):
         data = form.cleaned_data
         lg = data["resolved_local_government"]
@@ -100,6 +135,8 @@ def sign(request: HttpRequest) -> HttpResponse:
                 signatory_name=data["signatory_name"], signatory_title=data["signatory_title"],
                 contact_name=data["contact_name"], department=data["department"],
                 email=data["email"], website=data["website"], message=data["message"],
+                submission_key=data["submission_key"],
+                sender=services.sender_of(client_ip(request)),
             )
         except services.AlreadySigned as exc:
             already = _status_message(exc.signature) % {
@@ -123,10 +160,16 @@ def _session_signature(request: HttpRequest) -> Signature | None:
 
 
 def sign_sent(request: HttpRequest) -> HttpResponse:
+    """After signing: check your mailbox. The page follows the latest confirmation email
+    (the outbox): on its way while pending, sent, or could not be delivered (with the
+    reason in plain words and the campaign's address to contact)."""
     signature = _session_signature(request)
     if signature is None:
         return redirect("campaign:sign")
-    return render(request, "campaign/sign_sent.html", {"signature": signature})
+    email = outbox_for_record(signature).filter(kind=tasks.CONFIRM).first()
+    return render(request, "campaign/sign_sent.html", {
+        "signature": signature, "email": email,
+        "contact_email": settings.CAMPAIGN_CONTACT_EMAIL})
 
 
 def _resend(request: HttpRequest, signature: Signature) -> None:

@@ -14,7 +14,7 @@ service; the history view works the same for it.
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.contenttypes.models import ContentType
@@ -27,7 +27,8 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry
+from .models import AuditEntry, OutboundEmail
+from .outbox import NotRetryable, kind_label, mask_address, outbox_retry
 from .services import (
     REDACTED,
     relation_values,
@@ -49,6 +50,7 @@ VERB_LABELS = {
     "withdraw": _("withdrawn"),
     "seed": _("loaded from the campaign's records"),
     "make_current": _("made current"),
+    "retry": _("sent again"),
 }
 
 
@@ -298,3 +300,85 @@ class AuditEntryAdmin(admin.ModelAdmin):
         except NoReverseMatch:
             return entry.object_repr
         return format_html('<a href="{}">{}</a>', url, entry.object_repr or entry.object_id)
+
+
+def record_admin_link(content_type: ContentType | None, object_id: str) -> str:
+    """A link to the admin page of the record ``content_type``/``object_id`` when it has
+    one, else its id."""
+    model = content_type.model_class() if content_type else None
+    if model is None:
+        return object_id or "—"
+    try:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change",
+                      args=[object_id])
+    except NoReverseMatch:
+        return f"{model._meta.verbose_name} {object_id}"
+    return format_html('<a href="{}">{} {}</a>', url, model._meta.verbose_name, object_id)
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The outbox, read-only: every email promised, its status, attempts and last error
+    (``core/outbox.py``). The list shows addresses masked; the email's own page shows it
+    whole (both need ``core.view_outboundemail``). The action "Send again now" needs
+    ``core.retry_outboundemail`` and goes through ``outbox_retry`` (audited; the email's
+    "History" page lists the retries)."""
+
+    list_display = ["created_at", "kind_shown", "recipient_masked", "status", "attempts",
+                    "error", "last_error_short", "next_attempt_at", "sent_at"]
+    list_filter = ["status", "error", "kind"]
+    search_fields = ["=recipient", "=object_id", "kind"]
+    date_hierarchy = "created_at"
+    actions = ["retry_now"]
+    fields = ["kind_shown", "record", "recipient", "language", "status", "attempts", "error",
+              "last_error", "created_at", "next_attempt_at", "claimed_until", "sent_at",
+              "updated_at", "args"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request) -> bool:
+        return request.user.has_perm("core.retry_outboundemail")
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_shown(self, email: OutboundEmail) -> str:
+        return kind_label(email.kind)
+
+    @admin.display(description=_("recipient"), ordering="recipient")
+    def recipient_masked(self, email: OutboundEmail) -> str:
+        return mask_address(email.recipient)
+
+    @admin.display(description=_("last error"))
+    def last_error_short(self, email: OutboundEmail) -> str:
+        text = email.last_error
+        return (text[:80] + "…") if len(text) > 80 else (text or "—")
+
+    @admin.display(description=_("about"))
+    def record(self, email: OutboundEmail) -> str:
+        return record_admin_link(email.content_type, email.object_id)
+
+    @admin.action(description=_("Send again now"), permissions=["retry"])
+    def retry_now(self, request, queryset):
+        done, refused = 0, 0
+        for email in queryset:
+            try:
+                outbox_retry(email=email, actor=request.user)
+            except NotRetryable:
+                refused += 1
+            else:
+                done += 1
+        if done:
+            self.message_user(request, _("%(count)d email(s) will be sent again now.")
+                              % {"count": done}, messages.SUCCESS)
+        if refused:
+            self.message_user(request, _("%(count)d email(s) were left as they are: only a "
+                                         "failed email, or one waiting for its next attempt, "
+                                         "can be sent again.") % {"count": refused},
+                              messages.WARNING)

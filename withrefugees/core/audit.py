@@ -10,10 +10,11 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
 from .models import AuditEntry
+from .pagecache import public_pages_changed
 
 _ENCODER = DjangoJSONEncoder()
 
@@ -53,7 +54,8 @@ def audit_record(*, target: models.Model, action: str, actor=None, from_state: s
 
     ``action``: ``"<app>.<verb>"``, e.g. ``"signature.publish"``; ``actor``: the user (None
     for the platform itself or an anonymous signer); ``changes``: ``{field: [old, new]}``
-    (see ``changed_fields``). Call it inside the service's transaction.
+    (see ``changed_fields``). Call it inside the service's transaction. After that
+    transaction commits, the cached public pages are invalidated (``core.pagecache``).
     """
     actor = actor if getattr(actor, "pk", None) else None
     entry = AuditEntry(
@@ -65,6 +67,7 @@ def audit_record(*, target: models.Model, action: str, actor=None, from_state: s
     if at is not None:
         entry.at = at
     entry.save()
+    transaction.on_commit(public_pages_changed)
     return entry
 
 

@@ -12,6 +12,7 @@ from django.core import checks
 
 ATOMIC_CACHE_BACKENDS = {
     "django.core.cache.backends.redis.RedisCache",
+    "withrefugees.core.cache.DegradingRedisCache",  # Redis; per process while Redis is down
     "django_redis.cache.RedisCache",
     "django.core.cache.backends.memcached.PyMemcacheCache",
     "django.core.cache.backends.memcached.PyLibMCCache",

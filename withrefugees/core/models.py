@@ -92,3 +92,84 @@ class AuditEntry(models.Model):
         if self.actor_pk:
             return _("a former user (#%(id)s)") % {"id": self.actor_pk}
         return ""
+
+
+class OutboundEmail(models.Model):
+    """One email the platform has promised to send: the transactional outbox.
+
+    Written by ``core.outbox.outbox_enqueue`` in the same transaction as the change the
+    email is about (so a rolled-back change promises nothing, and a committed one is never
+    forgotten), then delivered by the task worker (``core.outbox.outbox_deliver``): right
+    after commit, and by the sweeper every minute for whatever is due and not being sent.
+    ``kind`` names the handler that renders it (e.g. ``signature.confirm``), ``args`` its
+    JSON arguments (e.g. ``{"signature_id": 7, "expected_status": "unconfirmed"}``);
+    ``content_type``/``object_id`` name the record it is about (a signature).
+
+    Life cycle: ``pending`` → ``sent`` (the SMTP server accepted it), ``failed`` (given up
+    after ``core.outbox.MAX_ATTEMPTS`` attempts, or refused for good; ``last_error`` says
+    why) or ``cancelled`` (no longer relevant when its turn came, e.g. a "published" email
+    after a withdrawal). A worker owns a pending row while ``claimed_until`` is in the
+    future (``claim_token`` says which worker).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled (no longer relevant)")
+
+    class Error(models.TextChoices):
+        NONE = "", _("none")
+        REFUSED = "refused", _("the address was refused")
+        UNREACHABLE = "unreachable", _("the mail server could not be reached")
+        OTHER = "other", _("the mail could not be sent")
+
+    kind = models.CharField(_("kind"), max_length=60)
+    args = models.JSONField(_("arguments"), default=dict, blank=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="+",
+                                     verbose_name=_("kind of record"))
+    object_id = models.CharField(_("record id"), max_length=64, blank=True)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("kind of error"), max_length=12, choices=Error.choices,
+                             default=Error.NONE, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    claimed_until = models.DateTimeField(_("being sent until"), null=True, blank=True)
+    claim_token = models.CharField(_("claim token"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("retry_outboundemail", "Can send a failed email again")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            models.Index(fields=["content_type", "object_id", "created_at"],
+                         name="outbox_record"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "sent", "failed", "cancelled"]),
+                name="outbox_status_valid"),
+            models.CheckConstraint(  # sent_at exactly when sent
+                condition=(models.Q(status="sent", sent_at__isnull=False)
+                           | (~models.Q(status="sent") & models.Q(sent_at__isnull=True))),
+                name="outbox_sent_at_iff_sent"),
+            models.CheckConstraint(  # a failure always says why
+                condition=~models.Q(status="failed") | ~models.Q(last_error=""),
+                name="outbox_failed_has_reason"),
+            models.CheckConstraint(  # only a pending email can be being sent
+                condition=models.Q(status="pending") | models.Q(claimed_until__isnull=True),
+                name="outbox_claim_only_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"

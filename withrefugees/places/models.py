@@ -99,6 +99,12 @@ class LocalGovernment(BilingualMixin, models.Model):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    # GeoNames alternate names in Latin letters or kana, "|"-separated ("Genève|Genf|…" for
+    # Geneva): found by the search and by the "not in the list" duplicate check.
+    alternate_names = models.TextField(
+        _("alternate names"), blank=True, default="",
+        help_text=_("Other names of the place (other languages, former names), separated "
+                    "by “|”. Found by the search; not shown on public pages."))
     search_key = models.TextField(editable=False, default="")
 
     objects = LocalGovernmentQuerySet.as_manager()
@@ -121,6 +127,12 @@ class LocalGovernment(BilingualMixin, models.Model):
                 & (Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180)),
                 name="local_government_coordinates_valid",
             ),
+            # A place typed in by signers exists once per country and folded name
+            # (``places.services.local_government_submit`` relies on it under concurrency).
+            models.UniqueConstraint(
+                fields=["country", "search_key"], condition=Q(source="submitted"),
+                name="one_submitted_place_per_country_and_name",
+            ),
         ]
         indexes = [models.Index(fields=["country", "kind"])]
 
@@ -133,13 +145,15 @@ class LocalGovernment(BilingualMixin, models.Model):
 
     def build_search_key(self) -> str:
         """The folded names a search matches, separated by ``|`` (see ``places.folding``):
-        official name, Japanese name, katakana reading, English name and, for the JIS X 0402
-        list, the romaji name with its kind suffix (``shibuya ku|shibuyaku``:
-        ``folding.romaji_names``). Stored in ``search_key``; rebuilt on save and by
-        ``load_reference_data`` when ``folding.FOLDING_VERSION`` changes."""
+        official name, Japanese name, katakana reading, English name, for the JIS X 0402
+        list the romaji name with its kind suffix (``shibuya ku|shibuyaku``:
+        ``folding.romaji_names``), then the alternate names (``genf|ginevra|…``). Stored in
+        ``search_key``; rebuilt on save and by ``load_reference_data`` when the data or
+        ``folding.FOLDING_VERSION`` changes."""
         romaji = romaji_names(self.name, self.name_en) if self.source == self.DataSource.JIS \
             else []
-        return search_key(self.name, self.name_ja, self.reading, self.name_en, *romaji)
+        return search_key(self.name, self.name_ja, self.reading, self.name_en, *romaji,
+                          *(self.alternate_names or "").split("|"))
 
     @property
     def display_name(self) -> str:

@@ -15,7 +15,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pycountry
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django_countries import countries as dc_countries
 
@@ -29,7 +29,7 @@ WORLD_FILE = DATA_DIR / "world_cities.csv"
 BATCH = 2000
 
 LG_FIELDS = ["kind", "source", "country", "region", "name", "name_ja", "name_en", "reading",
-             "latitude", "longitude", "population", "search_key"]
+             "latitude", "longitude", "population", "alternate_names", "search_key"]
 
 
 def _file_checksum(*paths: Path, extra: str = "") -> str:
@@ -119,6 +119,7 @@ def _load_world(rows: list[dict[str, str]]) -> int:
             name_ja=r["name_ja"], name_en=r["asciiname"] if not r["name"].isascii() and
             r["asciiname"] else r["name"], latitude=_float(r["latitude"]),
             longitude=_float(r["longitude"]), population=int(r["population"] or 0) or None,
+            alternate_names=r.get("alternate_names", ""),
         )
         for r in rows
         if r["country"] in known
@@ -193,18 +194,34 @@ def local_government_submit(*, name: str, country: Country, region_text: str = "
     """Create a local government that is not in the reference data, as a signer typed it.
 
     ``name`` is kept as entered (it is the official name in the local language). A name
-    already entered for the same country (same folded form) returns that row, so that a
-    second signature for it is caught as a duplicate. Returns a row with
+    already entered for the same country (same folded form, ``search_key``) returns that
+    row, so that a second signature for it is caught as a duplicate. Returns a row with
     ``source=submitted``, ``kind=other``; staff may correct it later.
+
+    One row per country and folded name, also under concurrency: the partial
+    UniqueConstraint ``one_submitted_place_per_country_and_name`` backs the look-up. When
+    two requests create the same place at once, one insert wins; the other fails (on
+    PostgreSQL it waits for the winner's commit), is undone to a savepoint and returns the
+    winner's row.
+
+    An existing row is returned unchanged: its ``region_text`` is the caller's business
+    (``campaign.services`` keeps it to the text of a confirmed signer, or of the latest
+    submitter while none is confirmed).
     """
     lg = LocalGovernment(
         kind=LocalGovernment.Kind.OTHER, source=LocalGovernment.DataSource.SUBMITTED,
         country=country, region=region, region_text=region_text.strip(), name=name.strip(),
     )
-    existing = LocalGovernment.objects.filter(
-        source=LocalGovernment.DataSource.SUBMITTED, country=country,
-        search_key=lg.build_search_key()).order_by("pk").first()
-    if existing:
-        return existing
-    lg.save()
-    return lg
+    same = LocalGovernment.objects.filter(source=LocalGovernment.DataSource.SUBMITTED,
+                                          country=country, search_key=lg.build_search_key())
+    existing = same.order_by("pk").first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                lg.save()
+            return lg
+        except IntegrityError:  # created meanwhile by a concurrent submission?
+            existing = same.first()
+            if existing is None:
+                raise
+    return existing

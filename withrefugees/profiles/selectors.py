@@ -115,7 +115,8 @@ LATER_STEPS = (
 
 def profile_page(pk: int) -> ProfilePage:
     """The public profile page of the local government ``pk``, signatory or not (three
-    queries whatever the profile holds). Raises ``LocalGovernment.DoesNotExist`` for an
+    queries whatever the profile holds; four for a signature from the campaign's records,
+    whose sources are read with it). Raises ``LocalGovernment.DoesNotExist`` for an
     unknown ``pk`` and for a place typed in by a signer (``source=submitted``) that has no
     published signature."""
     lg = local_governments_with_profile().get(pk=pk)

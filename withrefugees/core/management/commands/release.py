@@ -4,8 +4,8 @@ workers start (servers and workers never migrate).
 Steps, in order (each a management command of the app that owns it, so core imports no
 app): ``upgrade_legacy_accounts`` (a database from before the accounts app, see
 ``accounts.legacy``) → ``migrate`` → ``createcachetable`` → ``load_reference_data`` →
-``load_campaign_data`` → ``sync_roles``. Every step is idempotent: a second run changes
-nothing.
+``load_campaign_data`` → ``load_signatory_records`` → ``sync_roles``. Every step is
+idempotent: a second run changes nothing.
 
 Runs started together (two servers or deploy scripts) are serialised, so the second waits
 and then finds nothing to do (without this, one of two concurrent ``migrate`` runs fails,
@@ -25,6 +25,8 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, connections
+
+from withrefugees.core.pagecache import public_pages_changed
 
 # pg_advisory_lock takes a bigint: a fixed key for "the release of this project".
 ADVISORY_LOCK_KEY = zlib.crc32(b"withrefugees.release")
@@ -76,6 +78,8 @@ class Command(BaseCommand):
             call_command("createcachetable", verbosity=max(verbosity - 1, 0))
             call_command("load_reference_data", verbosity=verbosity)
             call_command("load_campaign_data", verbosity=verbosity)
+            call_command("load_signatory_records", verbosity=verbosity)
             call_command("sync_roles", verbosity=verbosity)
+        public_pages_changed()  # loaded data shows on cached public pages (core.pagecache)
         if verbosity:
             self.stdout.write(f"release: done in {time.perf_counter() - started:.1f} s")

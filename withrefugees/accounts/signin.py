@@ -1,0 +1,130 @@
+"""Staff sign-in: failed attempts are limited per account and per client address, and every
+failure is logged.
+
+Limits (OWASP Authentication Cheat Sheet, "Protect against automated attacks"; NIST SP
+800-63B section 5.2.2 "Rate limiting (throttling)"), counted in django-ratelimit's cache
+(``RATELIMIT_USE_CACHE``) over fixed windows:
+
+- ``ACCOUNT_RATE``: 5 failures per canonical mailbox (``core.emails.email_canonical``, so
+  ``Hanako+x@Example.jp`` counts for ``hanako@example.jp``) per 15 minutes;
+- ``IP_RATE``: 20 failures per client IP (``core.net.client_ip``, which reads
+  ``X-Forwarded-For`` only behind ``TRUSTED_PROXIES``) per 15 minutes, whatever the accounts.
+
+Once either count is reached, every further attempt, with the right password too, is
+refused before the password is checked (``SignInLimited``) until the window ends; the
+refusal is logged as well. A success does not reset the counts. Failures are counted only
+when a password was checked (an empty form is not a failure).
+
+Log records (logger ``withrefugees.accounts.security``, level WARNING) name the account
+masked (``h***@example.jp``) with a keyed hash of its canonical mailbox (HMAC-SHA256 with
+``SECRET_KEY``, 12 hex digits, the same for every spelling of one mailbox, so attempts on
+one account can be followed without storing the address), the client IP and the reason:
+never the password.
+
+When staff sign-in moves to the accounts library (the workspace issue), its login form
+calls ``check_sign_in_allowed`` and ``record_sign_in_failure`` the same way.
+"""
+
+import hashlib
+import hmac
+import logging
+
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import get_usage
+
+from withrefugees.core.emails import email_canonical_lenient
+from withrefugees.core.net import client_ip
+
+logger = logging.getLogger("withrefugees.accounts.security")
+
+ACCOUNT_RATE = "5/15m"
+IP_RATE = "20/15m"
+GROUP = "withrefugees.accounts.signin"
+
+
+class SignInLimited(ValidationError):
+    """Too many failed sign-ins for this account or from this address (code
+    ``too_many_attempts``)."""
+
+    def __init__(self):
+        super().__init__(
+            _("Too many failed sign-in attempts. For your security, signing in is paused "
+              "for this account or from this network for up to 15 minutes. Please try "
+              "again later, or ask another administrator to reset your password."),
+            code="too_many_attempts")
+
+
+def _account_key(request: HttpRequest, username: str) -> str:
+    return "account:" + email_canonical_lenient(username)
+
+
+def _ip_key(request: HttpRequest) -> str:
+    return "ip:" + client_ip(request)
+
+
+def _usage(request: HttpRequest, key: str, rate: str, *, increment: bool) -> dict | None:
+    return get_usage(request, group=GROUP, key=lambda group, request: key, rate=rate,
+                     increment=increment)
+
+
+def _over(usage: dict | None) -> bool:
+    # ``count`` failures recorded in this window; a cache that cannot answer gives
+    # count 0 and limit 0 (django-ratelimit fails closed unless RATELIMIT_FAIL_OPEN).
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def account_label(username: str) -> str:
+    """The account as it appears in logs: masked mailbox and keyed hash of its canonical
+    form, e.g. ``"h***@example.jp #3f9a0c1b2d4e"``; ``"(empty)"`` for ``""``."""
+    canonical = email_canonical_lenient(username or "")
+    if not canonical:
+        return "(empty)"
+    digest = hmac.new(settings.SECRET_KEY.encode(), canonical.encode(),
+                      hashlib.sha256).hexdigest()[:12]
+    local, at, domain = canonical.rpartition("@")
+    masked = f"{local[:1]}***@{domain}" if at else "***"
+    return f"{masked} #{digest}"
+
+
+def check_sign_in_allowed(request: HttpRequest, username: str) -> None:
+    """Raises ``SignInLimited`` (and logs the refusal) when ``username``'s account or the
+    client's IP has reached its limit of failures; otherwise returns. Counts nothing."""
+    account = _usage(request, _account_key(request, username), ACCOUNT_RATE, increment=False)
+    address = _usage(request, _ip_key(request), IP_RATE, increment=False)
+    if _over(account) or _over(address):
+        request.sign_in_limited = True
+        logger.warning("sign-in refused, too many failures: account=%s ip=%s limit=%s",
+                       account_label(username), client_ip(request),
+                       "account" if _over(account) else "ip")
+        raise SignInLimited
+
+
+def record_sign_in_failure(request: HttpRequest, username: str, reason: str) -> None:
+    """Counts one failure for ``username``'s account and for the client IP, and logs it
+    with ``reason`` (a short code such as ``invalid_login``)."""
+    _usage(request, _account_key(request, username), ACCOUNT_RATE, increment=True)
+    _usage(request, _ip_key(request), IP_RATE, increment=True)
+    logger.warning("sign-in failed: account=%s ip=%s reason=%s",
+                   account_label(username), client_ip(request), reason)
+
+
+class LimitedAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's login form, checking the limits before the password and recording
+    every failed check (wrong password, unknown account, inactive or non-staff account)."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if not username or not password:
+            return super().clean()
+        check_sign_in_allowed(self.request, username)
+        try:
+            return super().clean()
+        except ValidationError as exc:
+            record_sign_in_failure(self.request, username,
+                                   getattr(exc, "code", None) or "invalid")
+            raise
