@@ -78,8 +78,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    # django.contrib.staticfiles, with the files collectstatic leaves out (core.staticfiles)
-    "withrefugees.core.staticfiles.StaticFilesConfig",
+    # the files collectstatic leaves out are added by core (core.staticfiles)
+    "django.contrib.staticfiles",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
     "django_countries",

@@ -80,3 +80,14 @@ def test_pages_assets_are_served_by_their_hashed_names(served):
     response = served(url)
     assert response.status_code == 200 and "immutable" in response["Cache-Control"]
     assert served("/static/favicon.svg").status_code == 200
+
+
+def test_staticfiles_app_keeps_its_name_and_our_ignore_patterns(settings):
+    """pytest-django's live server serves static files only when the string
+    ``django.contrib.staticfiles`` is in INSTALLED_APPS (a fresh clone has no collected
+    files: the browser tests then got no JavaScript)."""
+    from django.apps import apps
+
+    assert "django.contrib.staticfiles" in settings.INSTALLED_APPS
+    patterns = apps.get_app_config("staticfiles").ignore_patterns
+    assert {"package.json", "CHANGELOG.md", "*.scss", "CVS", ".*"} <= set(patterns)

@@ -383,6 +383,10 @@ class SignatoryRecord(TimeStampedModel):
     date_text = models.CharField(_("date as in the source"), max_length=20, blank=True)
     signing_order = models.PositiveSmallIntegerField(
         _("order of signing in Japan"), null=True, blank=True)
+    sort_on = models.DateField(
+        _("date for ordering"), null=True, blank=True, editable=False,
+        help_text=_("Only orders the list by date; never shown. In Japan, the latest date "
+                    "known of this or an earlier signatory in the signing order."))
     evidence = models.CharField(_("evidence"), max_length=500, blank=True)
     note = models.TextField(_("note"), blank=True)
 

@@ -196,4 +196,5 @@ def signatory_records_load(*, path: Path = SIGNATORIES_FILE) -> RecordsReport:
         elif outcome == RecordOutcome.ALREADY_SIGNED:
             report.lines.append(ReportLine(row.line, row.name, row.country, row.region,
                                            outcome, f"{lg.label}: its own signature is kept"))
+    services.signatory_record_sort_dates()
     return report

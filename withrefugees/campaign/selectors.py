@@ -60,13 +60,19 @@ def _name_order() -> Coalesce:
 
 
 # By date: dates of record as stored (a month or year by its first day, "on or before" by
-# its latest day; unknown last), then the order of signing in Japan that the campaign's
-# records give (the four brochure participants share "on or before 2 May 2022"), then name.
+# its latest day; unknown last), for the campaign's records in Japan kept in the signing
+# order the list gives (``SignatoryRecord.sort_on``: "2023" after 27 June 2023 when the
+# list says it signed later), then that order (the four brochure participants share "on or
+# before 2 May 2022"), then name.
+def _date_order():
+    return Coalesce(F("record__sort_on"), F("signed_on"))
+
+
 SORTS = {
     "name": lambda: (_name_order(),),
-    "-date": lambda: (F("signed_on").desc(nulls_last=True),
+    "-date": lambda: (_date_order().desc(nulls_last=True),
                       F("record__signing_order").desc(nulls_last=True), _name_order()),
-    "date": lambda: (F("signed_on").asc(nulls_last=True),
+    "date": lambda: (_date_order().asc(nulls_last=True),
                      F("record__signing_order").asc(nulls_last=True), _name_order()),
 }
 

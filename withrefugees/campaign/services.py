@@ -33,6 +33,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -525,6 +526,8 @@ def signature_update(*, signature: Signature, actor: AbstractBaseUser | None,
     signature.save(update_fields=[*changes, "updated_at"])
     audit_record(target=signature, action="signature.update", actor=actor, changes=changes,
                  note=note)
+    if "signed_on" in changes:  # a campaign record's place in the directory by date
+        signatory_record_sort_dates()
     return signature
 
 
@@ -638,3 +641,32 @@ def signatory_record_load(*, row, local_government: LocalGovernment, match: str,
                               label=source.label[:300], note=source.note)
         for i, source in enumerate(row.sources))
     return record, outcome
+
+
+@transaction.atomic
+def signatory_record_sort_dates() -> int:
+    """Fill ``SignatoryRecord.sort_on``, the date the directory orders a record by (never
+    shown, not a date of record): for a record with a signing order (Japan), the latest
+    date of record (``Signature.signed_on``) among it and the records signed before it, so
+    that a date known only to the year or month ("2023") or not at all sorts after the
+    dated signatories that the list says signed before it (中野区, 12th, "2023", after
+    鎌倉市, 11th, 27 June 2023); elsewhere the record's own date. Idempotent; returns the
+    number of records changed. Not audited: it derives from the records and their dates."""
+    from .models import SignatoryRecord
+
+    changed = []
+    latest = None
+    records = (SignatoryRecord.objects.select_related("signature")
+               .order_by(F("signing_order").asc(nulls_last=True), "pk"))
+    for record in records:
+        own = record.signature.signed_on if record.signature_id else None
+        if record.signing_order is None:
+            value = own
+        else:
+            latest = max(filter(None, (own, latest)), default=None)
+            value = latest
+        if record.sort_on != value:
+            record.sort_on = value
+            changed.append(record)
+    SignatoryRecord.objects.bulk_update(changed, ["sort_on"])
+    return len(changed)

@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from .staticfiles import extend_ignore_patterns
+
+        extend_ignore_patterns()

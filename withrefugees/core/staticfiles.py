@@ -1,8 +1,9 @@
 """Static files: only what pages use is collected and served.
 
-- ``StaticFilesConfig`` (in ``INSTALLED_APPS`` in place of ``django.contrib.staticfiles``,
-  as Django's documentation on ``collectstatic --ignore`` advises): the patterns that
-  ``collectstatic`` leaves out whoever runs it, ``make`` or a deployment script. Django's
+- ``IGNORE_PATTERNS``, added to ``django.contrib.staticfiles``'s own when the apps are ready
+  (``CoreConfig.ready`` calls ``extend_ignore_patterns``; collectstatic reads the app
+  config's ``ignore_patterns``): the patterns that ``collectstatic`` leaves out whoever
+  runs it, ``make`` or a deployment script. Django's
   own (``CVS``, ``.*``, ``*~``), the front-end packages' metadata (``package.json``,
   ``README.md``, ``CHANGELOG.md``...: they name exact versions, which helps nobody but an
   attacker) and the Noto Sans JP weights and subsets that ``base.html`` does not load
@@ -17,8 +18,8 @@
   ``collectstatic`` left one in ``STATIC_ROOT``: those answer 404.
 """
 
+from django.apps import apps
 from django.conf import settings
-from django.contrib.staticfiles.apps import StaticFilesConfig as BaseStaticFilesConfig
 from django.core.files.storage import FileSystemStorage
 from whitenoise.middleware import WhiteNoiseMiddleware as BaseWhiteNoiseMiddleware
 from whitenoise.storage import CompressedManifestStaticFilesStorage
@@ -33,9 +34,17 @@ _PACKAGE_PATTERNS = ["package.json", "CHANGELOG.md", "README.md",
                      "WhereAreTheJavascriptFiles.txt"]
 
 
-class StaticFilesConfig(BaseStaticFilesConfig):
-    ignore_patterns = [*BaseStaticFilesConfig.ignore_patterns, *_PACKAGE_PATTERNS,
-                       *_FONT_PATTERNS]
+IGNORE_PATTERNS = [*_PACKAGE_PATTERNS, *_FONT_PATTERNS]
+
+
+def extend_ignore_patterns() -> None:
+    """Add ``IGNORE_PATTERNS`` to the staticfiles app's (once). The app stays listed as
+    ``django.contrib.staticfiles`` in ``INSTALLED_APPS``, not as a subclass: tools look
+    for that name (pytest-django's live server serves static files only then)."""
+    config = apps.get_app_config("staticfiles")
+    missing = [p for p in IGNORE_PATTERNS if p not in config.ignore_patterns]
+    if missing:
+        config.ignore_patterns = [*config.ignore_patterns, *missing]
 
 
 class ManifestStaticFilesStorage(CompressedManifestStaticFilesStorage):

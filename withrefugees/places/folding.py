@@ -51,7 +51,7 @@ import jaconv
 
 # Bump when fold(), search_key() or romaji_names() changes: stored keys are then rebuilt
 # on the next load (places.services.reference_data_load).
-FOLDING_VERSION = "2"
+FOLDING_VERSION = "3"
 
 _VARIATION_SELECTORS = re.compile("[\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 
@@ -159,7 +159,8 @@ def romaji_names(name: str, name_en: str) -> list[str]:
     """The romaji names of a Japanese local government with its kind suffix, as people
     write them: ``romaji_names("渋谷区", "Shibuya City") == ["shibuya ku", "shibuyaku"]``
     (``Shibuya-ku`` folds to the first), ``("北海道", "Hokkaido") → ["hokkai do",
-    "hokkaido"]``, ``("熊野町", "Kumano Town") → ["kumano cho", "kumanocho", "kumano machi",
+    "hokkaido", "hokkaido do", "hokkaidodo"]``, ``("新宿区", "Shinjuku City") → ["shinju ku",
+    "shinjuku", "shinjuku ku", "shinjukuku"]``, ``("熊野町", "Kumano Town") → ["kumano cho", "kumanocho", "kumano machi",
     "kumanomachi"]``. Folded. ``[]`` when the name has no kind suffix or no English name."""
     suffixes = ROMAJI_SUFFIXES.get((name or "")[-1:], ())
     base = _ENGLISH_KIND.sub("", fold(name_en))
@@ -169,6 +170,7 @@ def romaji_names(name: str, name_en: str) -> list[str]:
     for suffix in suffixes:
         if base.endswith(suffix) and len(base) > len(suffix):  # Hokkaido = Hokkai-do
             names += [f"{base[:-len(suffix)].strip()} {suffix}", base]
-        else:
-            names += [f"{base} {suffix}", f"{base}{suffix}"]
-    return names
+        # and always the name with the suffix added: Shinjuku → Shinjuku-ku (the English
+        # name ends in "ku" by chance), Akashi → Akashi-shi, Maebashi → Maebashi-shi
+        names += [f"{base} {suffix}", f"{base}{suffix}"]
+    return list(dict.fromkeys(names))
