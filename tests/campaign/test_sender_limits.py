@@ -57,7 +57,18 @@ def test_one_ipv6_network_is_one_sender(client, mailoutbox):
     codes = [sign_from(client, f"2001:db8:1:2::{n + 1:x}", code).status_code
              for n, code in enumerate(PLACES[:6])]
     assert codes == [302] * 5 + [400]
-    assert sign_from(client, "2001:db8:1:3::1", PLACES[6]).status_code == 302
+    assert sign_from(client, "2001:db8:1:3::1", PLACES[6]).status_code == 400  # same /48
+    assert sign_from(client, "2001:db8:2::1", PLACES[6]).status_code == 302
+
+
+def test_many_64s_of_one_subscriber_cannot_lock_the_owner_out(client, mailoutbox):
+    """Five submissions from each of four /64s of one /56 (found by an adversarial review):
+    one sender, stopped at five; the owner signs from her own network."""
+    codes = [sign_from(client, f"2001:db8:0:{n % 4}::{n + 1:x}", code).status_code
+             for n, code in enumerate(PLACES[:7])]
+    assert codes == [302] * 5 + [400] * 2
+    client.cookies.clear()
+    assert sign_from(client, "192.0.2.50", PLACES[7]).status_code == 302
 
 
 def test_the_cap_per_mailbox_stops_flooding_from_many_networks(monkeypatch, client,
@@ -80,7 +91,8 @@ def test_the_limits_and_the_cap_are_documented_where_they_are_enforced():
     ("203.0.113.1", "203.0.113.1", True),
     ("203.0.113.1", "203.0.113.2", False),
     ("2001:db8::1", "2001:db8::ffff:1", True),  # one /64
-    ("2001:db8::1", "2001:db8:0:1::1", False),
+    ("2001:db8::1", "2001:db8:0:ff::1", True),  # one /48 (a subscriber's /56 or /48)
+    ("2001:db8::1", "2001:db8:1::1", False),
 ])
 def test_sender_of_names_a_network_without_storing_it(a, b, same):
     assert (services.sender_of(a) == services.sender_of(b)) is same

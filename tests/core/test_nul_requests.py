@@ -20,3 +20,12 @@ def test_a_nul_in_the_query_string_is_a_bad_request(client, url):
 def test_the_same_requests_without_nul_are_fine(client):
     assert client.get("/ja/places/search.json?q=a").status_code == 200
     assert client.get("/ja/signatories/?q=%E6%B8%8B").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_autocomplete_gets_json_for_a_nul(client):
+    """search.json?q=a%00 answered an HTML page to a script (found by a new-user trial)."""
+    response = client.get("/ja/places/search.json?q=a%00")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["error"] == "nul_character"

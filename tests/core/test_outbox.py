@@ -7,6 +7,7 @@ Tasks run in huey's immediate mode (tests/conftest.py). A worker that died is si
 the state it leaves: a row claimed, with an attempt counted, and the claim in the past."""
 
 import logging
+import os
 import smtplib
 from datetime import timedelta
 
@@ -336,3 +337,33 @@ def test_mail_uses_a_timeout_so_a_stalled_server_cannot_outlive_the_claim(settin
     assert mail_connection().timeout == SMTP_TIMEOUT
     assert SMTP_TIMEOUT * 8 < settings.EMAIL_OUTBOX_CLAIM_TIMEOUT
     assert mail.get_connection().timeout is None  # Django's own default: for ever
+
+
+@pytest.mark.parametrize("whose,released", [
+    ("dead process here", True),
+    ("live process here", False),
+    ("dead pid in another container of the same host name", False),
+    ("another host", False),
+])
+def test_only_claims_of_dead_processes_of_this_process_space_are_released(whose, released):
+    """A claim names its process (host, pid namespace, pid): a worker restarted here sends
+    at once what a dead one left, never what a live one (or one it cannot see) holds."""
+    import subprocess
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    here = outbox._process_space()
+    token = {"dead process here": f"{here}:{dead.pid}:ab",
+             "live process here": f"{here}:{os.getppid()}:ab",
+             "dead pid in another container of the same host name":
+                 f"{here.split(':')[0]}:999999999:{dead.pid}:ab",
+             "another host": f"elsewhere.example:1:{dead.pid}:ab"}[whose]
+    signature = SignatureFactory(status=S.UNCONFIRMED)
+    with transaction.atomic():
+        email = tasks.queue_signature_email(signature, tasks.CONFIRM,
+                                            deliver_after_commit=False)
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        claimed_until=timezone.now() + timedelta(minutes=15), claim_token=token, attempts=1)
+    assert outbox._release_dead_claims() == int(released)
+    email.refresh_from_db()
+    assert (email.claim_token == "") is released

@@ -40,6 +40,8 @@ def test_signer_page_says_the_email_failed_and_whom_to_contact(client, failing, 
     for text in words:
         assert text in page
     assert "5.1.1" not in page  # the server's words are for staff
+    # one message: no "check your mailbox / send again" under it (a new-user trial)
+    assert "campaign:resend" not in page and "/sign/resend/" not in page
 
 
 def test_signer_page_while_the_email_is_pending(client, monkeypatch):

@@ -105,6 +105,11 @@ def test_languages_time_zones_and_queries_are_kept_apart(client):
     # The same parameters in another order are the same page.
     client.get("/ja/signatories/?sort=-date&country=JP")
     assert hit(client.get("/ja/signatories/?country=JP&sort=-date"))
+    # A repeated parameter in another order is another page: the view reads the last value
+    # (an adversarial review planted the Osaka page behind a Tokyo link).
+    client.get("/en/signatories/?q=Tokyo&q=Osaka")
+    tokyo = client.get("/en/signatories/?q=Osaka&q=Tokyo")
+    assert not hit(tokyo) and 'value="Tokyo"' in tokyo.content.decode()
 
 
 def test_signed_in_staff_are_never_served_from_nor_stored_in_the_cache(client):

@@ -6,9 +6,16 @@ Limits (OWASP Authentication Cheat Sheet, "Protect against automated attacks"; N
 (``RATELIMIT_USE_CACHE``) over fixed windows:
 
 - ``ACCOUNT_RATE``: 5 failures per canonical mailbox (``core.emails.email_canonical``, so
-  ``Hanako+x@Example.jp`` counts for ``hanako@example.jp``) per 15 minutes;
-- ``IP_RATE``: 20 failures per client IP (``core.net.client_ip``, which reads
-  ``X-Forwarded-For`` only behind ``TRUSTED_PROXIES``) per 15 minutes, whatever the accounts.
+  ``Hanako+x@Example.jp`` counts for ``hanako@example.jp``) from one client network per
+  15 minutes: someone guessing elsewhere does not lock the account's owner out;
+- ``ACCOUNT_TOTAL_RATE``: 100 failures per canonical mailbox per hour from all networks
+  together (a guessing attack spread over many networks; locking the owner out this way
+  takes 100 attempts an hour from at least 5 networks);
+- ``IP_RATE``: 20 failures per client network per 15 minutes, whatever the accounts.
+
+A client network is the client IP (``core.net.client_ip``, which reads ``X-Forwarded-For``
+only behind ``TRUSTED_PROXIES``) for IPv4, its /64 for IPv6 (one subscriber line or office
+holds a whole /64, so its addresses are one sender).
 
 Once either count is reached, every further attempt, with the right password too, is
 refused before the password is checked (``SignInLimited``) until the window ends; the
@@ -27,6 +34,7 @@ calls ``check_sign_in_allowed`` and ``record_sign_in_failure`` the same way.
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -42,6 +50,7 @@ from withrefugees.core.net import client_ip
 logger = logging.getLogger("withrefugees.accounts.security")
 
 ACCOUNT_RATE = "5/15m"
+ACCOUNT_TOTAL_RATE = "100/h"
 IP_RATE = "20/15m"
 GROUP = "withrefugees.accounts.signin"
 
@@ -58,12 +67,29 @@ class SignInLimited(ValidationError):
             code="too_many_attempts")
 
 
+def client_network(request: HttpRequest) -> str:
+    """The client IP for IPv4, its /64 for IPv6 (``"2001:db8::/64"``); the raw value when
+    it is not an address."""
+    ip = client_ip(request)
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 4:
+        return str(address)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
+
+
 def _account_key(request: HttpRequest, username: str) -> str:
+    return f"account:{email_canonical_lenient(username)}:{client_network(request)}"
+
+
+def _account_total_key(request: HttpRequest, username: str) -> str:
     return "account:" + email_canonical_lenient(username)
 
 
 def _ip_key(request: HttpRequest) -> str:
-    return "ip:" + client_ip(request)
+    return "ip:" + client_network(request)
 
 
 def _usage(request: HttpRequest, key: str, rate: str, *, increment: bool) -> dict | None:
@@ -94,7 +120,11 @@ def check_sign_in_allowed(request: HttpRequest, username: str) -> None:
     """Raises ``SignInLimited`` (and logs the refusal) when ``username``'s account or the
     client's IP has reached its limit of failures; otherwise returns. Counts nothing."""
     account = _usage(request, _account_key(request, username), ACCOUNT_RATE, increment=False)
+    total = _usage(request, _account_total_key(request, username), ACCOUNT_TOTAL_RATE,
+                   increment=False)
     address = _usage(request, _ip_key(request), IP_RATE, increment=False)
+    if _over(total):
+        account = total
     if _over(account) or _over(address):
         request.sign_in_limited = True
         logger.warning("sign-in refused, too many failures: account=%s ip=%s limit=%s",
@@ -107,6 +137,7 @@ def record_sign_in_failure(request: HttpRequest, username: str, reason: str) -> 
     """Counts one failure for ``username``'s account and for the client IP, and logs it
     with ``reason`` (a short code such as ``invalid_login``)."""
     _usage(request, _account_key(request, username), ACCOUNT_RATE, increment=True)
+    _usage(request, _account_total_key(request, username), ACCOUNT_TOTAL_RATE, increment=True)
     _usage(request, _ip_key(request), IP_RATE, increment=True)
     logger.warning("sign-in failed: account=%s ip=%s reason=%s",
                    account_label(username), client_ip(request), reason)

@@ -212,14 +212,16 @@ MAILBOX_LOCK_NAMESPACE = 6001  # first key of PostgreSQL advisory locks on a mai
 
 def sender_of(ip: str) -> str:
     """An opaque id of the network a request came from, for the per-mailbox limit: the
-    IPv4 address, or the /64 of an IPv6 address (one household or office gets a whole /64).
+    IPv4 address, or the /48 of an IPv6 address (RIPE-690 and RFC 6177: a site gets a /48
+    or a /56, so one subscriber holds many /64s; an adversarial review filled the cap of
+    ``MAILBOX_MAX_PER_DAY`` from four /64s of one /56 and locked the owner out).
     A keyed hash (``salted_hmac`` with ``SECRET_KEY``, 32 hex characters), so the address
     itself is not stored; ``""`` for an empty or unreadable ``ip``."""
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:
         return ""
-    network = ipaddress.ip_network(f"{address}/{64 if address.version == 6 else 32}",
+    network = ipaddress.ip_network(f"{address}/{48 if address.version == 6 else 32}",
                                    strict=False)
     return salted_hmac("campaign.sender", str(network)).hexdigest()[:32]
 

@@ -4,7 +4,7 @@ import zoneinfo
 from collections.abc import Callable
 from functools import cache
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,8 +46,13 @@ class NulCharacterMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path or any("\x00" in key or any("\x00" in v for v in values)
                                           for key, values in request.GET.lists()):
-            return render(request, "400.html", {"reason": _(
-                "The address of this page contains a NUL character (U+0000), an invisible "
-                "control character that no page uses. Remove it, or go back and search "
-                "again.")}, status=400)
+            reason = _("The address of this page contains a NUL character (U+0000), an "
+                       "invisible control character that no page uses. Remove it, or go "
+                       "back and search again.")
+            from .views import wants_json  # a script (the autocomplete) gets JSON
+
+            if wants_json(request):
+                return JsonResponse({"error": "nul_character", "message": str(reason)},
+                                    status=400)
+            return render(request, "400.html", {"reason": reason}, status=400)
         return self.get_response(request)

@@ -197,10 +197,22 @@ def _due(now) -> Q:
             & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)))
 
 
+def _process_space() -> str:
+    """``host:pid-namespace`` of this process: where its pid means something. Two
+    containers may share a host name (``--network host``, a fixed ``hostname:``) but not a
+    pid namespace (its inode, from ``/proc/self/ns/pid``); without /proc, the host name."""
+    try:
+        namespace = str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        namespace = "-"
+    return f"{socket.gethostname()[:50]}:{namespace}"
+
+
 def _worker_id() -> str:
-    """``host:pid`` of this process: the first part of a claim token, so that a worker
-    starting on the same host can tell a claim of a dead process (``_release_dead_claims``)."""
-    return f"{socket.gethostname()[:60]}:{os.getpid()}"
+    """``host:pid-namespace:pid`` of this process: the first part of a claim token, so that
+    a worker starting in the same process space can tell a claim of a dead process
+    (``_release_dead_claims``)."""
+    return f"{_process_space()}:{os.getpid()}"
 
 
 def _process_alive(pid: int) -> bool:
@@ -214,13 +226,14 @@ def _process_alive(pid: int) -> bool:
 
 
 def _release_dead_claims() -> int:
-    """Give back at once the claims held by processes of this host that no longer run (a
-    worker stopped by SIGTERM or SIGKILL mid-send, then restarted): their rows are due now
-    rather than when the claim would expire (``EMAIL_OUTBOX_CLAIM_TIMEOUT``). Claims of
-    other hosts wait for their expiry (their processes cannot be checked from here).
+    """Give back at once the claims held by processes of this host and pid namespace that
+    no longer run (a worker stopped by SIGTERM or SIGKILL mid-send, then restarted): their
+    rows are due now rather than when the claim would expire (``EMAIL_OUTBOX_CLAIM_TIMEOUT``).
+    Claims of other hosts or containers wait for their expiry (their processes cannot be
+    checked from here).
     A reused pid keeps a claim until it expires (no harm, only the wait). Returns how
     many claims were released."""
-    host = f"{socket.gethostname()[:60]}:"
+    host = f"{_process_space()}:"
     released = 0
     held = (OutboundEmail.objects.filter(status=Status.PENDING, claimed_until__gte=timezone.now(),
                                          claim_token__startswith=host)

@@ -31,6 +31,7 @@ When the shared cache cannot be read, or ``core.cache.DegradingRedisCache`` says
 pages are dropped, and a failure to read is logged.
 """
 
+import json
 import logging
 import threading
 import time
@@ -186,9 +187,13 @@ def _cacheable_path(path: str) -> bool:
 
 
 def _key(request: HttpRequest, generation: str) -> str:
-    query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
-    return "|".join((generation, request.scheme, request.get_host(), request.path, query,
-                     request.COOKIES.get(TZ_COOKIE, "")))
+    """The parameters sorted by name only: the values of a repeated name keep their order
+    (``?q=Tokyo&q=Osaka`` and ``?q=Osaka&q=Tokyo`` are different pages; a view reads the
+    last one). The parts are length-prefixed (JSON), so no value can pass for another."""
+    params = sorted((p for p in request.META.get("QUERY_STRING", "").split("&") if p),
+                    key=lambda p: p.partition("=")[0])
+    return json.dumps([generation, request.scheme, request.get_host(), request.path,
+                       params, request.COOKIES.get(TZ_COOKIE, "")], ensure_ascii=False)
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:

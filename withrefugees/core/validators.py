@@ -22,7 +22,10 @@ from django.utils.translation import gettext_lazy as _
 #   combining grapheme joiner, the Hangul fillers U+115F, U+1160, U+3164, U+FFA0, U+17B4,
 #   U+17B5, U+2800 braille blank, U+FFF0-FFF8);
 # - more than ``MAX_COMBINING_MARKS`` combining marks (Mn, Mc, Me) in a row ("Zalgo"
-#   text): Vietnamese, Thai, Indic and Tibetan need at most 3 or 4.
+#   text): Vietnamese, Thai, Indic and Tibetan need at most 3 or 4, pointed Biblical
+#   Hebrew up to 6; the Zalgo stacks seen in abuse have 10 to 30 and more;
+# - noncharacters (U+FDD0-FDEF and the last two code points of every plane, U+xFFFE and
+#   U+xFFFF), even in the CJK planes 2 and 3 whose unassigned code points are accepted;
 #
 # Accepted where they are part of the text, in both kinds:
 # - variation selectors U+FE00-FE0F after a visible base (letter, number, punctuation,
@@ -30,9 +33,11 @@ from django.utils.translation import gettext_lazy as _
 #   (e.g. 葛 + U+E0100 in 葛飾区, section 1 of issue 6); never two in a row or after a
 #   space or mark;
 # - Mongolian free variation selectors U+180B-180D, U+180F after a Mongolian letter;
-# - ZWNJ U+200C and ZWJ U+200D between two letters or marks of the scripts whose shaping
-#   they change (Arabic, Syriac, Thaana, Indic, Tibetan, Myanmar, Khmer): Persian
-#   and Hindi names and words need them; between Latin letters they are invisible;
+# - ZWNJ U+200C and ZWJ U+200D after a letter or mark of the scripts whose shaping they
+#   change (Arabic, Syriac, Thaana, Indic, Tibetan, Myanmar, Khmer), before a letter or
+#   mark of them or at the end of a word: Persian and Hindi names and words need them,
+#   Bengali ra + ZWJ + virama (র‍্য), Malayalam chillu in the old encoding (ന്‍);
+#   between Latin letters they are invisible;
 # - prepended concatenation marks (U+0600-0605, U+06DD, U+070F, U+0890-0891, U+08E2,
 #   U+110BD, U+110CD): Cf, but drawn.
 #
@@ -44,7 +49,7 @@ from django.utils.translation import gettext_lazy as _
 # sequence (🏴 U+1F3F4, tags U+E0020-E007E, U+E007F cancel tag: the flags of Scotland,
 # Wales, England).
 
-MAX_COMBINING_MARKS = 4
+MAX_COMBINING_MARKS = 8
 
 _BLANK_LETTERS = ((0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x2800, 0x2800),
                   (0x3164, 0x3164), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8))
@@ -129,10 +134,11 @@ def _allowed_in_context(value: str, index: int, *, text: bool) -> bool:
     if _in(code, _PREPENDED_MARKS):
         return True
     if char in (_ZWNJ, _ZWJ):
-        if (before and after and _in(ord(before), _JOINING_SCRIPTS)
-                and _in(ord(after), _JOINING_SCRIPTS)
+        if (before and _in(ord(before), _JOINING_SCRIPTS)
                 and unicodedata.category(before)[0] in "LM"
-                and unicodedata.category(after)[0] == "L"):
+                and (not after or not unicodedata.category(after)[0] in "LMN"
+                     or (_in(ord(after), _JOINING_SCRIPTS)
+                         and unicodedata.category(after)[0] in "LM"))):
             return True
         return (text and char == _ZWJ and _emoji_before(value, index)
                 and bool(after) and unicodedata.category(after) == "So")
@@ -148,9 +154,15 @@ def _allowed_in_context(value: str, index: int, *, text: bool) -> bool:
     return False
 
 
+def _noncharacter(code: int) -> bool:
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
 def _refused(char: str) -> bool:
     code = ord(char)
     category = unicodedata.category(char)
+    if _noncharacter(code):
+        return True
     if category == "Cn":
         return not 0x20000 <= code <= 0x3FFFF
     return (category in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp") or _in(code, _BLANK_LETTERS)
