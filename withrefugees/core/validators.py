@@ -136,7 +136,7 @@ def _allowed_in_context(value: str, index: int, *, text: bool) -> bool:
     if char in (_ZWNJ, _ZWJ):
         if (before and _in(ord(before), _JOINING_SCRIPTS)
                 and unicodedata.category(before)[0] in "LM"
-                and (not after or not unicodedata.category(after)[0] in "LMN"
+                and (not after or unicodedata.category(after)[0] not in "LMN"
                      or (_in(ord(after), _JOINING_SCRIPTS)
                          and unicodedata.category(after)[0] in "LM"))):
             return True
