@@ -60,16 +60,22 @@ setup: $(VENV)/.installed node_modules/.installed var/.messages $(VAR_DIR)/stati
 
 # gunicorn and the task worker side by side (config/gunicorn.conf.py: logging, no control
 # socket). Ctrl-C reaches both (same process group); the shell waits until both have
-# stopped, then make exits 130. If one of them stops by itself, the other is stopped too.
+# stopped, then make exits 130. If one of them stops by itself, the other is stopped too,
+# the log says which one stopped, and make fails (exit status 1 or the server's own).
 run: setup
 	@echo "Cities #WithRefugees: $(SITE_URL)/  (staff account: make superuser)"
 	@export SITE_URL='$(SITE_URL)'; \
 	$(MANAGE) run_huey --workers 2 & huey=$$!; \
 	$(BIN)/gunicorn -c config/gunicorn.conf.py --bind '$(ADDRESS)' --workers 2 --threads 4 & \
 	web=$$!; \
-	trap 'kill -TERM $$web $$huey 2>/dev/null' INT TERM; \
+	trap 'stopping=1; kill -TERM $$web $$huey 2>/dev/null' INT TERM; \
 	while kill -0 $$web 2>/dev/null && kill -0 $$huey 2>/dev/null; do sleep 1; done; \
-	kill -TERM $$web $$huey 2>/dev/null; wait $$web; status=$$?; wait; exit $$status
+	if [ -z "$$stopping" ]; then \
+	  kill -0 $$huey 2>/dev/null || echo "make run: the task worker stopped; stopping the web server too" >&2; \
+	  kill -0 $$web 2>/dev/null || echo "make run: the web server stopped; stopping the task worker too" >&2; \
+	fi; \
+	kill -TERM $$web $$huey 2>/dev/null; wait $$web; status=$$?; wait; \
+	if [ -z "$$stopping" ] && [ $$status -eq 0 ]; then status=1; fi; exit $$status
 
 # Asks for the email address (the sign-in identifier) and a password.
 superuser: release

@@ -98,6 +98,23 @@ class TestInSequence:
         sign(client, submission_key=None, email="Kokusai@CITY.fuchu.hiroshima.jp")
         assert signatures().count() == 1 and len(mailoutbox) == 1
 
+    def test_another_browser_on_the_same_network_does_not_get_the_signature(self, client,
+                                                                             mailoutbox):
+        """Two officers behind one gateway: the second, posting the same details without
+        a key, gets no access to the first one's "sent" page (adversarial review)."""
+        assert sign(client).status_code == 302  # the first officer, with the page's key
+        first = signatures().get()
+        other = Client()
+        response = other.post("/ja/sign/", form_data(
+            statement_hash=statement_text_current("ja").content_hash, submission_key=""))
+        assert response.status_code == 400
+        assert "a few minutes ago" in response.content.decode() or \
+            "数分前" in response.content.decode()
+        assert SESSION_KEY not in other.session
+        assert other.get("/ja/sign/sent/").status_code == 302  # back to the form
+        assert signatures().count() == 1 and signatures().get() == first
+        assert len(mailoutbox) == 1
+
     def test_without_a_key_after_the_window_or_from_another_sender_it_is_new(
             self, client, mailoutbox):
         sign(client, submission_key=None)

@@ -85,3 +85,27 @@ def test_staff_see_the_failed_email_with_its_reason(client, failing):  # noqa: F
 def test_staff_without_the_permission_do_not_see_the_outbox(client):
     client.force_login(StaffFactory(roles=[]))
     assert client.get("/en/admin/core/outboundemail/").status_code == 403
+
+
+def test_signature_page_shows_its_emails_only_with_the_outbox_permission(client):
+    """The emails carry addresses and server replies (adversarial review)."""
+    from django.contrib.auth.models import Permission
+
+    from django.db import transaction
+
+    from withrefugees.campaign import tasks
+
+    signature = SignatureFactory()
+    with transaction.atomic():
+        tasks.queue_signature_email(signature, tasks.CONFIRM, deliver_after_commit=False)
+    client.force_login(StaffFactory())  # a reviewer: may see the outbox
+    url = f"/en/admin/campaign/signature/{signature.pk}/change/"
+    assert "signature-emails" in client.get(url).content.decode()
+    viewer = StaffFactory(roles=[])
+    viewer.user_permissions.set(Permission.objects.filter(
+        content_type__app_label="campaign", codename="view_signature"))
+    client.force_login(viewer)
+    page = client.get(f"/en/admin/campaign/signature/{signature.pk}/change/")
+    assert page.status_code == 200 and "signature-emails" not in page.content.decode()
+    assert "precision of the date signed" in page.content.decode().lower() or \
+        "Precision of the date signed" in page.content.decode()

@@ -209,3 +209,24 @@ def test_the_readme_names_port_host_and_site_url():
     readme = (ROOT / "README.md").read_text()
     assert "make run PORT=" in readme and "HOST=" in readme
     assert re.search(r"\| `SITE_URL` \| `http://\$HOST:\$PORT`", readme)
+
+
+def test_make_run_fails_and_says_so_when_the_worker_dies(server, var_dir, tmp_path):
+    """The task worker killed (a new-user trial saw make exit 0 without a word): the web
+    server is stopped too, the log says why and make fails."""
+    third = Server(8175, var_dir, tmp_path, tmp_path / "third.log")
+    try:
+        found = subprocess.run(["pgrep", "-s", str(third.process.pid), "-f",
+                                "^[^ ]*python[^ ]* manage.py run_huey"],
+                               capture_output=True, text=True)
+        pids = [int(p) for p in found.stdout.split()]
+        assert pids, third.output()
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        code = third.process.wait(timeout=30)
+    finally:
+        third.kill()
+    assert code not in (0, 130), third.output()
+    assert "the task worker stopped; stopping the web server too" in third.output()
+    with pytest.raises(ProcessLookupError):
+        os.killpg(third.process.pid, 0)

@@ -308,3 +308,13 @@ def test_a_new_folding_version_rebuilds_every_stored_key():
     submitted.refresh_from_db()
     assert submitted.search_key == "geneve test"
     assert ReferenceDataset.objects.filter(name="submitted_search_keys").exists()
+
+
+@pytest.mark.parametrize("q", ["ｓｏｕｍｕ＠ｃｉｔｙ", "ｓｏｕｍｕ", "soumu@city"])
+def test_admin_signature_search_finds_full_width_spellings(client, q):
+    """Addresses are stored NFKC; a full-width search found nothing (new-user trial)."""
+    signature = SignatureFactory(local_government=jp(SHIBUYA),
+                                 email="soumu@city.kumamoto.lg.jp")
+    client.force_login(SuperuserFactory())
+    response = client.get("/en/admin/campaign/signature/", {"q": q})
+    assert signature in response.context["cl"].result_list

@@ -165,11 +165,12 @@ class SignatureAdmin(FoldedSearchMixin, AuditedAdminMixin, admin.ModelAdmin):
     readonly_fields = ["local_government", "region_text", "status", "origin", "statement_text",
                        "statement_hash", "language", "consented_at", "email_confirmed_at",
                        "published_at", "confirmation_sent_at", "confirmation_send_count",
-                       "rejection_reason", "hints", "review_link", "emails"]
+                       "rejection_reason", "hints", "review_link", "emails",
+                       "signed_on_precision"]
     fields = ["review_link", "local_government", "region_text", "status", "hints", "signatory_name",
               "signatory_title", "contact_name", "department", "email", "website", "message",
-              "signed_on", "language", "statement_text", "statement_hash", "origin",
-              "consented_at", "email_confirmed_at", "published_at", "rejection_reason",
+              "signed_on", "signed_on_precision", "language", "statement_text",
+              "statement_hash", "origin", "consented_at", "email_confirmed_at", "published_at", "rejection_reason",
               "confirmation_sent_at", "confirmation_send_count", "emails", "change_note"]
 
     def has_add_permission(self, request):
@@ -188,6 +189,8 @@ class SignatureAdmin(FoldedSearchMixin, AuditedAdminMixin, admin.ModelAdmin):
             fields.remove("review_link")
         if not self.has_change_permission(request, obj):
             fields.remove("change_note")  # read-only view: nothing to explain
+        if not request.user.has_perm("core.view_outboundemail"):
+            fields.remove("emails")  # addresses and server replies: the outbox's permission
         return fields
 
     def get_list_display(self, request):

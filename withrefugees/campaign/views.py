@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -128,6 +129,7 @@ def sign(request: HttpRequest) -> HttpResponse:
         new_place = None if lg else SubmittedPlace(
             name=data["new_name"], country=Country.objects.get(pk=data["new_country"]),
             region_text=data["new_region"])
+        started = timezone.now()
         try:
             signature = services.signature_submit(
                 local_government=lg, new_place=new_place, statement_text=text,
@@ -145,12 +147,27 @@ def sign(request: HttpRequest) -> HttpResponse:
         except services.MailboxLimited as exc:
             form.add_error("email", exc.message)
         else:
-            request.session[SESSION_KEY] = signature.pk
-            return redirect("campaign:sign_sent")
+            if _may_follow(request, signature, key=data["submission_key"], since=started):
+                request.session[SESSION_KEY] = signature.pk
+                return redirect("campaign:sign_sent")
+            # The same details without a key, from the same network, as a signature this
+            # browser did not send: nothing new is recorded, and its page is not given out.
+            already = _("These details were sent a few minutes ago. The confirmation email "
+                        "has gone to the address given: please open the link in it.")
     return render(request, "campaign/sign.html", {
         "form": form, "text": text, "already": already,
         "candidates": form.candidates if form.is_bound else [],
     }, status=400 if form.is_bound and (form.errors or already) else 200)
+
+
+def _may_follow(request: HttpRequest, signature: Signature, *, key: str, since) -> bool:
+    """Whether this browser may follow ``signature``'s "sent" page (its status, sending
+    it again): it was recorded by this request, or by an earlier POST of the same page
+    (the same submission key, known only to the browser that was shown it), or the
+    session has it already. Not for a submission without a key that repeats another
+    browser's signature from the same network (a shared municipal gateway)."""
+    return ((key and signature.submission_key == key) or signature.created_at >= since
+            or request.session.get(SESSION_KEY) == signature.pk)
 
 
 def _session_signature(request: HttpRequest) -> Signature | None:

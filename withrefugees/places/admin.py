@@ -1,6 +1,8 @@
 """Places in the admin. Every staff edit is saved and audited through ``core.services``
 (``AuditedAdminMixin``); each record's "History" page reads the audit trail."""
 
+import unicodedata
+
 from django.contrib import admin
 
 from withrefugees.core.admin import AuditedAdminMixin
@@ -12,14 +14,20 @@ from .selectors import folded_filter
 class FoldedSearchMixin:
     """The admin's search also finds records by folded place names (``places.folding``),
     as the public search does: ``しぶや``, ``Shibuya-ku``, ``澁谷`` find 渋谷区. The whole
-    search term is folded (not word by word), and added to Django's own field search.
-    ``folded_search_path``: the path to the LocalGovernment ("" for itself)."""
+    search term is folded (not word by word), and added to Django's own field search, which
+    also runs with the term in Unicode NFKC (``ｓｏｕｍｕ＠ｃｉｔｙ`` finds ``soumu@city``: stored
+    addresses and names are NFKC). ``folded_search_path``: the path to the LocalGovernment
+    ("" for itself)."""
 
     folded_search_path = ""
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset,
                                                                   search_term)
+        normalised = unicodedata.normalize("NFKC", search_term)
+        if normalised != search_term:
+            more, more_duplicates = super().get_search_results(request, queryset, normalised)
+            results, may_have_duplicates = results | more, may_have_duplicates or more_duplicates
         if search_term.strip():
             results = results | folded_filter(queryset, search_term,
                                               prefix=self.folded_search_path)
