@@ -90,7 +90,6 @@ def test_staff_without_the_permission_do_not_see_the_outbox(client):
 def test_signature_page_shows_its_emails_only_with_the_outbox_permission(client):
     """The emails carry addresses and server replies (adversarial review)."""
     from django.contrib.auth.models import Permission
-
     from django.db import transaction
 
     from withrefugees.campaign import tasks

@@ -170,7 +170,8 @@ class SignatureAdmin(FoldedSearchMixin, AuditedAdminMixin, admin.ModelAdmin):
     fields = ["review_link", "local_government", "region_text", "status", "hints", "signatory_name",
               "signatory_title", "contact_name", "department", "email", "website", "message",
               "signed_on", "signed_on_precision", "language", "statement_text",
-              "statement_hash", "origin", "consented_at", "email_confirmed_at", "published_at", "rejection_reason",
+              "statement_hash", "origin", "consented_at", "email_confirmed_at",
+              "published_at", "rejection_reason",
               "confirmation_sent_at", "confirmation_send_count", "emails", "change_note"]
 
     def has_add_permission(self, request):
