@@ -82,13 +82,23 @@ def test_a_guessing_attack_over_many_networks_is_stopped_per_account(client, sta
     assert response.status_code == 429
 
 
-def test_ipv6_addresses_of_one_64_are_one_network(client, staff):
+def test_ipv6_addresses_of_one_48_are_one_network(client, staff):
+    """A /48 holds thousands of /64s (a tunnel broker hands one out for free): counted by
+    /64, they let one attacker spray passwords and lock staff out (re-check review)."""
     for number in range(1, 21):
-        sign_in(client, f"someone{number}@unhcr.example", WRONG, ip=f"2001:db8::{number:x}")
+        sign_in(client, f"someone{number}@unhcr.example", WRONG,
+                ip=f"2001:db8:7:{number:x}::1")
     assert sign_in(client, "hanako@unhcr.example", PASSWORD,
-                   ip="2001:db8::ffff").status_code == 429
+                   ip="2001:db8:7:ffff::1").status_code == 429
     assert sign_in(client, "hanako@unhcr.example", PASSWORD,
-                   ip="2001:db8:0:1::1").status_code == 302
+                   ip="2001:db8:8::1").status_code == 302
+
+
+def test_one_48_cannot_lock_a_staff_account(client, staff):
+    for number in range(20):
+        sign_in(client, "hanako@unhcr.example", WRONG, ip=f"2001:db8:7:{number:x}::1")
+    assert sign_in(client, "hanako@unhcr.example", PASSWORD,
+                   ip="192.0.2.10").status_code == 302
 
 
 def test_limit_per_address_covers_other_accounts(client, staff):

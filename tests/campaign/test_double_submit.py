@@ -115,6 +115,22 @@ class TestInSequence:
         assert signatures().count() == 1 and signatures().get() == first
         assert len(mailoutbox) == 1
 
+    def test_a_keyless_post_racing_the_first_browser_does_not_get_its_page(
+            self, client, monkeypatch, mailoutbox):
+        """Browser B posts while A's submission commits: B's call returns A's signature
+        (made after B started); only a signature this call made may be followed."""
+        assert sign(client).status_code == 302
+        first = signatures().get()
+
+        def returns_the_first(**kwargs):
+            return Signature.objects.get(pk=first.pk)  # not marked created_by_this_call
+
+        monkeypatch.setattr(services, "signature_submit", returns_the_first)
+        other = Client()
+        response = other.post("/ja/sign/", form_data(
+            statement_hash=statement_text_current("ja").content_hash, submission_key=""))
+        assert response.status_code == 400 and SESSION_KEY not in other.session
+
     def test_without_a_key_after_the_window_or_from_another_sender_it_is_new(
             self, client, mailoutbox):
         sign(client, submission_key=None)

@@ -110,6 +110,13 @@ def test_languages_time_zones_and_queries_are_kept_apart(client):
     client.get("/en/signatories/?q=Tokyo&q=Osaka")
     tokyo = client.get("/en/signatories/?q=Osaka&q=Tokyo")
     assert not hit(tokyo) and 'value="Tokyo"' in tokyo.content.decode()
+    # names are compared decoded: %71 is q (re-check review); each answer shows the value
+    # its view reads (the last), whether it comes from the cache or not
+    osaka = client.get("/en/signatories/?q=Kyoto&%71=Nara")
+    assert 'value="Nara"' in osaka.content.decode()
+    kyoto = client.get("/en/signatories/?%71=Nara&q=Kyoto")
+    assert 'value="Kyoto"' in kyoto.content.decode()
+    assert hit(client.get("/en/signatories/?q=Nara&q=Kyoto"))  # the same, decoded
 
 
 def test_signed_in_staff_are_never_served_from_nor_stored_in_the_cache(client):

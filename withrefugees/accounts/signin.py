@@ -14,8 +14,9 @@ Limits (OWASP Authentication Cheat Sheet, "Protect against automated attacks"; N
 - ``IP_RATE``: 20 failures per client network per 15 minutes, whatever the accounts.
 
 A client network is the client IP (``core.net.client_ip``, which reads ``X-Forwarded-For``
-only behind ``TRUSTED_PROXIES``) for IPv4, its /64 for IPv6 (one subscriber line or office
-holds a whole /64, so its addresses are one sender).
+only behind ``TRUSTED_PROXIES``) for IPv4, its /48 for IPv6 (RFC 6177: a site or a
+tunnel-broker customer gets a /48 with thousands of /64s, so its addresses are one
+sender).
 
 Once either count is reached, every further attempt, with the right password too, is
 refused before the password is checked (``SignInLimited``) until the window ends; the
@@ -68,7 +69,7 @@ class SignInLimited(ValidationError):
 
 
 def client_network(request: HttpRequest) -> str:
-    """The client IP for IPv4, its /64 for IPv6 (``"2001:db8::/64"``); the raw value when
+    """The client IP for IPv4, its /48 for IPv6 (``"2001:db8::/48"``); the raw value when
     it is not an address."""
     ip = client_ip(request)
     try:
@@ -77,7 +78,7 @@ def client_network(request: HttpRequest) -> str:
         return ip
     if address.version == 4:
         return str(address)
-    return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(ipaddress.ip_network(f"{address}/48", strict=False))
 
 
 def _account_key(request: HttpRequest, username: str) -> str:

@@ -329,6 +329,9 @@ def signature_submit(
     Submissions naming one canonical mailbox run one at a time (``_lock_mailbox``), so the
     counts and the look-ups hold under concurrency.
 
+    The signature returned carries ``created_by_this_call = True`` when this call recorded
+    it (not set on an earlier signature returned as the same submission).
+
     Raises ``InvalidEmail`` (a ``ValidationError``) for an address mail cannot be sent to,
     ``AlreadySigned`` when the local government has a pending or published signature (the
     UniqueConstraint ``one_active_signature_per_local_government`` backs it),
@@ -375,6 +378,7 @@ def signature_submit(
     _place_takes_region_text(signature)
     _record(signature, verb="submit", from_status="")
     _queue_confirmation(signature)
+    signature.created_by_this_call = True  # (an earlier signature returned has no such mark)
     return signature
 
 

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -129,7 +128,6 @@ def sign(request: HttpRequest) -> HttpResponse:
         new_place = None if lg else SubmittedPlace(
             name=data["new_name"], country=Country.objects.get(pk=data["new_country"]),
             region_text=data["new_region"])
-        started = timezone.now()
         try:
             signature = services.signature_submit(
                 local_government=lg, new_place=new_place, statement_text=text,
@@ -147,7 +145,7 @@ def sign(request: HttpRequest) -> HttpResponse:
         except services.MailboxLimited as exc:
             form.add_error("email", exc.message)
         else:
-            if _may_follow(request, signature, key=data["submission_key"], since=started):
+            if _may_follow(request, signature, key=data["submission_key"]):
                 request.session[SESSION_KEY] = signature.pk
                 return redirect("campaign:sign_sent")
             # The same details without a key, from the same network, as a signature this
@@ -160,14 +158,15 @@ def sign(request: HttpRequest) -> HttpResponse:
     }, status=400 if form.is_bound and (form.errors or already) else 200)
 
 
-def _may_follow(request: HttpRequest, signature: Signature, *, key: str, since) -> bool:
+def _may_follow(request: HttpRequest, signature: Signature, *, key: str) -> bool:
     """Whether this browser may follow ``signature``'s "sent" page (its status, sending
     it again): it was recorded by this request, or by an earlier POST of the same page
     (the same submission key, known only to the browser that was shown it), or the
     session has it already. Not for a submission without a key that repeats another
     browser's signature from the same network (a shared municipal gateway)."""
-    return ((key and signature.submission_key == key) or signature.created_at >= since
-            or request.session.get(SESSION_KEY) == signature.pk)
+    return bool(getattr(signature, "created_by_this_call", False)
+                or (key and signature.submission_key == key)
+                or request.session.get(SESSION_KEY) == signature.pk)
 
 
 def _session_signature(request: HttpRequest) -> Signature | None:

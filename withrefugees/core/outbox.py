@@ -198,14 +198,21 @@ def _due(now) -> Q:
 
 
 def _process_space() -> str:
-    """``host:pid-namespace`` of this process: where its pid means something. Two
+    """``host:boot:pid-namespace`` of this process: where its pid means something. Two
     containers may share a host name (``--network host``, a fixed ``hostname:``) but not a
-    pid namespace (its inode, from ``/proc/self/ns/pid``); without /proc, the host name."""
+    pid namespace (its inode, from ``/proc/self/ns/pid``); two machines may share a host
+    name and the initial namespace's inode, not the kernel's boot id
+    (``/proc/sys/kernel/random/boot_id``). Without /proc, the host name."""
     try:
         namespace = str(os.stat("/proc/self/ns/pid").st_ino)
     except OSError:
         namespace = "-"
-    return f"{socket.gethostname()[:50]}:{namespace}"
+    try:  # hosts of one name (VMs, bare metal share the initial pid namespace's inode)
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as fh:
+            boot = fh.read().strip()[:8]
+    except OSError:
+        boot = "-"
+    return f"{socket.gethostname()[:40]}:{boot}:{namespace}"
 
 
 def _worker_id() -> str:

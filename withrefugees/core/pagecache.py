@@ -187,11 +187,11 @@ def _cacheable_path(path: str) -> bool:
 
 
 def _key(request: HttpRequest, generation: str) -> str:
-    """The parameters sorted by name only: the values of a repeated name keep their order
+    """The parameters as the view reads them (decoded: ``%71`` is ``q``), sorted by name
+    only: the values of a repeated name keep their order
     (``?q=Tokyo&q=Osaka`` and ``?q=Osaka&q=Tokyo`` are different pages; a view reads the
     last one). The parts are length-prefixed (JSON), so no value can pass for another."""
-    params = sorted((p for p in request.META.get("QUERY_STRING", "").split("&") if p),
-                    key=lambda p: p.partition("=")[0])
+    params = sorted(request.GET.lists(), key=lambda item: item[0])  # decoded names
     return json.dumps([generation, request.scheme, request.get_host(), request.path,
                        params, request.COOKIES.get(TZ_COOKIE, "")], ensure_ascii=False)
 

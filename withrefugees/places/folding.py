@@ -51,7 +51,7 @@ import jaconv
 
 # Bump when fold(), search_key() or romaji_names() changes: stored keys are then rebuilt
 # on the next load (places.services.reference_data_load).
-FOLDING_VERSION = "3"
+FOLDING_VERSION = "4"
 
 _VARIATION_SELECTORS = re.compile("[\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 
@@ -131,6 +131,7 @@ def fold(text: str | None) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", _VARIATION_SELECTORS.sub("", text)).casefold()
+    text = text.replace("\u200c", "").replace("\u200d", "")  # joiners: shaping, not identity
     text = _strip_latin_marks(text)
     text = jaconv.hira2kata(text)
     text = _VU.sub(lambda m: _VU_ROW[m[1]], text).translate(_TRANSLATE)
