@@ -211,7 +211,7 @@ def test_without_the_shared_cache_pages_are_rendered_and_a_warning_logged(client
 
 
 def test_a_degraded_redis_cache_turns_the_page_cache_off(client, monkeypatch):
-    monkeypatch.setattr(caches["default"], "_redis_down", lambda: True, raising=False)
+    monkeypatch.setattr(caches["default"], "redis_down", lambda: True, raising=False)
     monkeypatch.setattr(pagecache, "GENERATION_CHECK_SECONDS", 0)
     client.get("/ja/")
     assert not hit(client.get("/ja/"))

@@ -50,7 +50,9 @@ class DegradingRedisCache(RedisCache):
         self._local = LocMemCache(
             f"redis-fallback:{self._location}:{params.get('KEY_PREFIX', '')}", local)
 
-    def _redis_down(self) -> bool:
+    def redis_down(self) -> bool:
+        """True while Redis is taken as unreachable (after a failure, for a few seconds);
+        callers such as ``core.pagecache`` then skip work that needs it."""
         return time.monotonic() < _down_until.get(self._location, 0.0)
 
     def _fell_back(self, exc: BaseException) -> None:
@@ -66,7 +68,7 @@ class DegradingRedisCache(RedisCache):
                            type(exc).__name__, exc)
 
     def _call(self, name: str, *args, **kwargs):
-        if not self._redis_down():
+        if not self.redis_down():
             try:
                 return getattr(super(), name)(*args, **kwargs)
             except REDIS_DOWN as exc:

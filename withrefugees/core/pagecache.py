@@ -138,7 +138,7 @@ def current_generation() -> str | None:
             value = cache.get(GENERATION_KEY)
         # core.cache.DegradingRedisCache answers from this process's memory while Redis is
         # down: a generation there is not shared, so a write elsewhere would not show.
-        if getattr(cache, "_redis_down", lambda: False)():
+        if getattr(cache, "redis_down", lambda: False)():
             value = None
     except Exception:  # cache table missing, a cache server error: pages as without cache
         logger.warning("page cache: the shared cache cannot be read; pages are not cached",
