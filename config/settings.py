@@ -88,6 +88,13 @@ INSTALLED_APPS = [
     "withrefugees.places",
     "withrefugees.campaign",
     "withrefugees.profiles",
+    "withrefugees.workspace",
+    # Sign-in by emailed code or password, second factor, sessions (django-allauth).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "rules.apps.AutodiscoverRulesConfig",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
@@ -216,6 +225,42 @@ CAMPAIGN_CONTACT_EMAIL = env.str("CAMPAIGN_CONTACT_EMAIL", default="jpntocities@
 
 # --- Auth ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Object permissions are named rules (django-rules) in each app's rules.py; views and
+# services ask them through accounts.rules.can (no superuser shortcut).
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    # any spelling of the mailbox (accounts.models.UserManager.get_by_natural_key)
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "workspace:home"
+# django-allauth: sign in with the email address, by a code sent by email (no password
+# needed; a password may be added). No open sign-up: an account is made for an invited
+# address when it first asks for a code (accounts.adapter).
+ACCOUNT_ADAPTER = "withrefugees.accounts.adapter.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "none"  # a code sign-in proves the mailbox
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = env.int("LOGIN_CODE_MAX_ATTEMPTS", default=5)
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = env.int("LOGIN_CODE_TIMEOUT", default=15 * 60)  # seconds
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cities #WithRefugees] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Cities #WithRefugees"
+USERSESSIONS_TRACK_ACTIVITY = True
+# Sessions end after this much inactivity, seconds (accounts.middleware): staff sooner.
+SESSION_IDLE_TIMEOUT_OFFICER = env.int("SESSION_IDLE_TIMEOUT_OFFICER", default=8 * 3600)
+SESSION_IDLE_TIMEOUT_STAFF = env.int("SESSION_IDLE_TIMEOUT_STAFF", default=30 * 60)
+# How long an emailed invitation to a local government's workspace stays valid, seconds.
+INVITATION_MAX_AGE = env.int("INVITATION_MAX_AGE", default=14 * 24 * 3600)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",

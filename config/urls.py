@@ -35,6 +35,8 @@ urlpatterns += i18n_patterns(
     # Its sign-in page, limited per account and per address, failures logged.
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("workspace/", include("withrefugees.workspace.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("places/", include("withrefugees.places.urls")),
     path("", include("withrefugees.campaign.urls")),

@@ -84,3 +84,88 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name or self.email.partition("@")[0]
+
+
+class Membership(models.Model):
+    """An officer of a local government: ``user`` may read and edit that local government's
+    records (``accounts.rules``). One person may belong to several local governments (a
+    prefecture and a city in it). Written only by ``accounts.services`` (audited); a local
+    government keeps at least one officer while officers act (``membership_remove``)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships",
+                             verbose_name=_("officer"))
+    local_government = models.ForeignKey("places.LocalGovernment", on_delete=models.CASCADE,
+                                         related_name="memberships",
+                                         verbose_name=_("local government"))
+    added_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name=_("added by"))
+    created_at = models.DateTimeField(_("member since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("officer of a local government")
+        verbose_name_plural = _("officers of local governments")
+        ordering = ["local_government", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "local_government"],
+                                    name="membership_unique_user_local_government"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.local_government}"
+
+
+class Invitation(models.Model):
+    """An emailed invitation to become an officer of a local government, accepted after
+    signing in with the invited address (``accounts.services.invitation_accept``).
+
+    ``token_hash``: SHA-256 (hex) of the random token in the emailed link; the token itself
+    is never stored. ``invited_by`` is empty when the platform invited (the contact of a
+    signature that staff published). Pending until ``expires_at``; accepted or revoked once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ACCEPTED = "accepted", _("accepted")
+        REVOKED = "revoked", _("revoked")
+
+    local_government = models.ForeignKey("places.LocalGovernment", on_delete=models.CASCADE,
+                                         related_name="invitations",
+                                         verbose_name=_("local government"))
+    email = models.EmailField(_("email address"), max_length=254)
+    email_canonical = models.CharField(_("canonical mailbox"), max_length=254,
+                                       editable=False)
+    language = models.CharField(_("language"), max_length=8, default="ja")
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("invited by"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PENDING)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("accepted by"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=["pending", "accepted",
+                                                                   "revoked"]),
+                                   name="invitation_status_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(status="accepted") | models.Q(accepted_at__isnull=False),
+                name="accepted_invitation_has_accepted_at"),
+            models.UniqueConstraint(fields=["local_government", "email_canonical"],
+                                    condition=models.Q(status="pending"),
+                                    name="one_pending_invitation_per_mailbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.local_government}"
+
+    @property
+    def expired(self) -> bool:
+        return self.status == self.Status.PENDING and self.expires_at <= timezone.now()

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from .views import account, dashboard, members, profile
+
+app_name = "workspace"
+urlpatterns = [
+    # Home: the local governments one is an officer of (straight to the dashboard of one).
+    path("", dashboard.home, name="home"),
+    path("<int:lg_pk>/", dashboard.dashboard, name="dashboard"),
+    path("<int:lg_pk>/profile/", profile.profile_edit, name="profile"),
+    path("<int:lg_pk>/officers/", members.officers, name="officers"),
+    path("<int:lg_pk>/officers/<int:membership_pk>/remove/", members.officer_remove,
+         name="officer_remove"),
+    path("<int:lg_pk>/invitations/<int:invitation_pk>/revoke/", members.invitation_revoke,
+         name="invitation_revoke"),
+    # The emailed link: a page with a button (POST) once signed in with that address.
+    path("invitations/<str:token>/", members.invitation_accept, name="invitation_accept"),
+    path("account/", account.account_data, name="account"),
+    path("account/delete/", account.account_delete, name="account_delete"),
+]
