@@ -34,6 +34,16 @@ def _tasks_immediate_and_no_ratelimit(settings):
 
 
 @pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, with an authenticator app (TOTP): staff without one
+    cannot reach the admin (``accounts.rules``)."""
+    from tests.factories import give_totp
+
+    give_totp(admin_user)
+    return admin_user
+
+
+@pytest.fixture
 def client(client, django_capture_on_commit_callbacks):
     """The test client, with after-commit callbacks (queued emails) run after each request,
     as they would be when the request's transaction commits."""

@@ -108,3 +108,12 @@ def test_signature_page_shows_its_emails_only_with_the_outbox_permission(client)
     assert page.status_code == 200 and "signature-emails" not in page.content.decode()
     assert "precision of the date signed" in page.content.decode().lower() or \
         "Precision of the date signed" in page.content.decode()
+
+
+def test_secret_arguments_are_never_shown_to_staff():
+    from withrefugees.core.outbox import public_args
+
+    shown = public_args({"signature_id": 7, "token": "abc", "login_code": "123456",
+                         "body": "Your code is 123456", "subject": "code", "language": "ja"})
+    assert shown == {"signature_id": 7, "token": "(hidden)", "login_code": "(hidden)",
+                     "body": "(hidden)", "subject": "(hidden)", "language": "ja"}

@@ -28,7 +28,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry, OutboundEmail
-from .outbox import NotRetryable, kind_label, mask_address, outbox_retry
+from .outbox import NotRetryable, kind_label, mask_address, outbox_retry, public_args
 from .services import (
     REDACTED,
     relation_values,
@@ -332,7 +332,7 @@ class OutboundEmailAdmin(AuditedAdminMixin, admin.ModelAdmin):
     actions = ["retry_now"]
     fields = ["kind_shown", "record", "recipient", "language", "status", "attempts", "error",
               "last_error", "created_at", "next_attempt_at", "claimed_until", "sent_at",
-              "updated_at", "args"]
+              "updated_at", "args_shown"]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -359,6 +359,12 @@ class OutboundEmailAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def last_error_short(self, email: OutboundEmail) -> str:
         text = email.last_error
         return (text[:80] + "…") if len(text) > 80 else (text or "—")
+
+    @admin.display(description=_("arguments"))
+    def args_shown(self, email: OutboundEmail) -> dict:
+        """The email's arguments without its secrets (``core.outbox.public_args``: sign-in
+        codes, invitation tokens and pre-rendered bodies are never shown to staff)."""
+        return public_args(email.args)
 
     @admin.display(description=_("about"))
     def record(self, email: OutboundEmail) -> str:

@@ -121,6 +121,18 @@ def outbox_handler(kind: str, *, label: str = "") -> Callable:
     return register
 
 
+#: Argument names whose values are secrets (a link token, a sign-in code, a message body
+#: that carries one): kept for the handler, never shown to staff (``public_args``).
+SECRET_ARG_MARKERS = ("token", "secret", "code", "body", "subject", "password", "key")
+
+
+def public_args(args: dict) -> dict:
+    """``args`` with the value of every argument whose name contains one of
+    ``SECRET_ARG_MARKERS`` replaced by ``"(hidden)"``."""
+    return {name: "(hidden)" if any(m in name.lower() for m in SECRET_ARG_MARKERS) else value
+            for name, value in (args or {}).items()}
+
+
 def kind_label(kind: str) -> str:
     """How staff read ``kind`` (its handler's label, else the kind itself)."""
     handler = _HANDLERS.get(kind)
