@@ -32,6 +32,7 @@ def profiles(site, settings, tmp_path):  # noqa: F811 (fixture from test_e2e)
                    introduction_ja="渋谷区は難民とともに歩みます。\n\n多文化共生の取り組み。",
                    introduction_en="Shibuya stands with refugees.",
                    website="https://www.city.shibuya.tokyo.jp/", logo=png(),
+                   logo_alt_ja="渋谷区のロゴ", logo_alt_en="Logo of Shibuya City",
                    social_accounts=[SocialAccountInput("x", "https://x.com/shibuya"),
                                     SocialAccountInput("other", "https://note.com/shibuya")])
     return {"signatory": shibuya.pk,

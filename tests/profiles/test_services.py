@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.factories import SignatureFactory, jp
 from withrefugees.core.audit import audit_history, field_values
 from withrefugees.profiles import services
-from withrefugees.profiles.models import LOGO_MAX_BYTES, Profile
+from withrefugees.profiles.models import LOGO_MAX_BYTES, LOGO_MAX_SIDE, Profile
 from withrefugees.profiles.services import SocialAccountInput, profile_update
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def officer():
-    return get_user_model().objects.create_user("officer@city.fuchu.tokyo.jp", "x" * 12)
+    """An officer of 府中市 (東京都), the local government these tests edit."""
+    from withrefugees.accounts.models import Membership
+
+    user = get_user_model().objects.create_user("officer@city.fuchu.tokyo.jp", "x" * 12)
+    Membership.objects.create(user=user, local_government=jp("132063"))
+    return user
+
+ALT = {"logo_alt_ja": "府中市のロゴ"}
 
 
 def test_first_edit_creates_the_profile_and_audits_the_changed_fields(officer):
@@ -75,9 +82,10 @@ def test_social_accounts_are_replaced_in_order_and_audited(officer):
         SocialAccountInput("x", "https://x.com/fuchu")])
     assert [(a.network, a.url) for a in profile.social_accounts.all()] == [
         ("mastodon", "https://mastodon.example/@fuchu"), ("x", "https://x.com/fuchu")]
+    lg_ = "local_government"
     assert audit_history(profile).last().changes == {"social_accounts": [
-        [["x", "https://x.com/fuchu"], ["line", "https://line.me/R/ti/p/@fuchu"]],
-        [["mastodon", "https://mastodon.example/@fuchu"], ["x", "https://x.com/fuchu"]]]}
+        [["x", "https://x.com/fuchu", lg_], ["line", "https://line.me/R/ti/p/@fuchu", lg_]],
+        [["mastodon", "https://mastodon.example/@fuchu", lg_], ["x", "https://x.com/fuchu", lg_]]]}
 
 
 @pytest.mark.parametrize("accounts, code", [
@@ -104,12 +112,13 @@ def test_invisible_characters_in_a_public_name_are_refused(officer):
 def test_logo_is_stored_under_a_name_from_its_content_and_replaced(
         officer, image_file, django_capture_on_commit_callbacks):
     lg = jp("132063")
-    profile = profile_update(local_government=lg, actor=officer,
+    profile = profile_update(local_government=lg, actor=officer, **ALT,
                              logo=image_file("PNG", (40, 20), name="evil.html"))
     first = profile.logo.name
     assert first.startswith(f"profiles/logos/{lg.pk}/") and first.endswith(".png")
     assert (profile.logo_width, profile.logo_height) == (40, 20)
-    assert audit_history(profile).last().changes == {"logo": ["", first]}
+    assert audit_history(profile).last().changes == {"logo": ["", first],
+                                                     "logo_alt_ja": ["", "府中市のロゴ"]}
     storage = profile.logo.storage
     with django_capture_on_commit_callbacks(execute=True):
         profile = profile_update(local_government=lg, actor=officer,
@@ -126,13 +135,14 @@ def test_logo_is_stored_under_a_name_from_its_content_and_replaced(
     (lambda image: SimpleUploadedFile("logo.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
      "logo_format"),
     (lambda image: image("BMP", name="logo.bmp"), "logo_format"),
-    (lambda image: image("PNG", (4001, 10)), "logo_dimensions"),
+    (lambda image: image("PNG", (LOGO_MAX_SIDE + 1, 10)), "logo_dimensions"),
     (lambda image: SimpleUploadedFile("logo.png", b"\x89PNG" + b"0" * LOGO_MAX_BYTES),
      "logo_too_large"),
 ])
 def test_logo_must_be_a_small_raster_image(officer, image_file, make, code):
     with pytest.raises(ValidationError) as exc:
-        profile_update(local_government=jp("132063"), actor=officer, logo=make(image_file))
+        profile_update(local_government=jp("132063"), actor=officer, logo=make(image_file),
+                       **ALT)
     assert exc.value.error_dict["logo"][0].code == code
     assert not Profile.objects.exists()
 
@@ -152,5 +162,5 @@ def test_a_multi_picture_jpeg_from_a_phone_camera_is_accepted(officer):
     Image.new("RGB", (40, 20)).save(buffer, "MPO", save_all=True,
                                     append_images=[Image.new("RGB", (40, 20))])
     photo = SimpleUploadedFile("IMG_0001.JPG", buffer.getvalue(), content_type="image/jpeg")
-    profile = profile_update(local_government=jp("132063"), actor=officer, logo=photo)
+    profile = profile_update(local_government=jp("132063"), actor=officer, logo=photo, **ALT)
     assert profile.logo.name.endswith(".jpg") and profile.logo_width == 40

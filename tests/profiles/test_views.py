@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import SignatureFactory, jp
+from tests.factories import SignatureFactory, give_totp, jp
 from withrefugees.campaign.models import RejectionReason, Signature
 from withrefugees.core.audit import audit_history
 from withrefugees.profiles.models import Profile
@@ -86,14 +86,14 @@ def test_profile_fields_in_the_readers_language(client, image_file):
     profile_update(local_government=lg, actor=None, public_name_ja="東京都府中市",
                    public_name_en="Fuchu, Tokyo", introduction_ja="日本語の紹介",
                    introduction_en="An introduction", website="https://fuchu.example/",
-                   logo=image_file("PNG", (80, 40)),
+                   logo=image_file("PNG", (80, 40)), logo_alt_en="Fuchu City logo",
                    social_accounts=[SocialAccountInput("instagram", "https://instagram.com/f"),
                                     SocialAccountInput("other", "https://note.com/fuchu")])
     ja, en = get(client, "ja", lg), get(client, "en", lg)
     assert "<h1>東京都府中市" in ja and "日本語の紹介" in ja and "An introduction" not in ja
     assert "<h1>Fuchu, Tokyo" in en and "An introduction" in en and "日本語の紹介" not in en
     logo = re.search(r'<img class="profile-logo" src="(/media/profiles/logos/[^"]+\.png)" '
-                     r'alt="Fuchu, Tokyo" width="80" height="40">', en)
+                     r'alt="Fuchu City logo" width="80" height="40">', en)
     assert logo and client.get(logo.group(1))["Content-Type"] == "image/png"
     assert 'href="https://instagram.com/f" rel="me nofollow noopener">Instagram<' in en
     assert ">note.com<" in en and 'href="https://fuchu.example/"' in en
@@ -137,6 +137,7 @@ def test_profile_page_is_linked_from_the_directory_home_and_map(client):
 def profile_editor(client):
     user = get_user_model().objects.create_user("editor@unhcr.example", "x" * 12,
                                                 is_staff=True)
+    give_totp(user)  # no staff action without a second factor
     user.user_permissions.set(Permission.objects.filter(
         content_type__app_label="profiles",
         codename__in=["add_profile", "change_profile", "view_profile", "add_socialaccount",
@@ -150,7 +151,8 @@ def inline(prefix="social_accounts", rows=()):
     data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0",
             f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
     for i, (network, url) in enumerate(rows):
-        data.update({f"{prefix}-{i}-network": network, f"{prefix}-{i}-url": url})
+        data.update({f"{prefix}-{i}-network": network, f"{prefix}-{i}-url": url,
+                     f"{prefix}-{i}-owner": "local_government"})
     return data
 
 
@@ -165,14 +167,15 @@ def test_admin_saves_through_the_service_with_an_audit_row(profile_editor):
     profile = Profile.objects.get(local_government=lg)
     (entry,) = audit_history(profile)
     assert entry.actor == profile_editor.user and entry.changes == {
-        "public_name_en": ["", "Fuchu"], "social_accounts": [[], [["x", "https://x.com/fuchu"]]]}
+        "public_name_en": ["", "Fuchu"],
+        "social_accounts": [[], [["x", "https://x.com/fuchu", "local_government"]]]}
     response = profile_editor.post(f"/en/admin/profiles/profile/{profile.pk}/change/", {
         "public_name_en": "Fuchu City", "website": "", "public_name_ja": "",
         "introduction_ja": "", "introduction_en": "", **inline(rows=[])})
     assert response.status_code == 302
     assert audit_history(profile).last().changes == {
         "public_name_en": ["Fuchu", "Fuchu City"],
-        "social_accounts": [[["x", "https://x.com/fuchu"]], []]}
+        "social_accounts": [[["x", "https://x.com/fuchu", "local_government"]], []]}
     history = profile_editor.get(f"/en/admin/profiles/profile/{profile.pk}/history/")
     assert "profile.update" in history.content.decode()
     assert "Fuchu City" in history.content.decode()
@@ -185,6 +188,7 @@ def test_admin_saves_through_the_service_with_an_audit_row(profile_editor):
 def test_admin_refuses_staff_without_the_profile_permissions(client):
     user = get_user_model().objects.create_user("other@unhcr.example", "x" * 12,
                                                 is_staff=True)
+    give_totp(user)
     client.force_login(user)
     assert client.get("/en/admin/profiles/profile/add/").status_code == 403
 
@@ -210,7 +214,7 @@ def test_admin_deletes_a_profile_with_an_audit_row(profile_editor, image_file, w
 
     profile_editor.user.user_permissions.add(P.objects.get(codename="delete_profile"))
     lg = jp("132063")
-    logo = {"logo": image_file()} if with_logo else {}
+    logo = {"logo": image_file(), "logo_alt_ja": "ロゴ"} if with_logo else {}
     profile = profile_update(local_government=lg, actor=profile_editor.user,
                              public_name_en="Fuchu", **logo)
     response = profile_editor.post(f"/en/admin/profiles/profile/{profile.pk}/delete/",

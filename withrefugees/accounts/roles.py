@@ -26,5 +26,10 @@ ROLES: dict[str, frozenset[str]] = {
         "core.view_auditentry",
         "core.view_outboundemail",  # the emails sent to signers, and why one failed
         "core.retry_outboundemail",  # send a failed one again (e.g. after a mailbox is fixed)
+        # Moderation of the officer-edited profiles: hide a field that breaks the rules
+        # (``profiles.services.profile_hide_fields``, audited).
+        "profiles.view_profile",
+        "profiles.change_profile",
+        "profiles.view_socialaccount",
     }),
 }

@@ -51,6 +51,11 @@ VERB_LABELS = {
     "seed": _("loaded from the campaign's records"),
     "make_current": _("made current"),
     "retry": _("sent again"),
+    "moderate": _("fields hidden or shown by staff"),
+    "add": _("added"),
+    "remove": _("removed"),
+    "accept": _("accepted"),
+    "revoke": _("revoked"),
 }
 
 

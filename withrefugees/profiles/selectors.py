@@ -13,7 +13,7 @@ from withrefugees.campaign import selectors as campaign_selectors
 from withrefugees.core.models import CONTENT_LANGUAGES
 from withrefugees.places.models import LocalGovernment
 
-from .models import Profile, SocialAccount
+from .models import HIDEABLE_FIELDS, Profile, SocialAccount
 
 
 def profile_for(local_government: LocalGovernment) -> Profile:
@@ -25,6 +25,13 @@ def profile_for(local_government: LocalGovernment) -> Profile:
     except Profile.DoesNotExist:
         profile = None
     return profile or Profile(local_government=local_government)
+
+
+def hidden_field_labels(profile: Profile) -> list[str]:
+    """How officers and staff read the fields staff hid on ``profile`` (translated labels,
+    in the order of ``models.HIDEABLE_FIELDS``)."""
+    return [str(label) for name, label in HIDEABLE_FIELDS.items()
+            if profile.is_hidden(name)]
 
 
 def local_governments_with_profile():
@@ -70,12 +77,37 @@ class StepSection:
 
 
 @dataclass(frozen=True)
+class Logo:
+    """The logo as the page shows it: ``url``, ``width``/``height`` (pixels, or None) and
+    ``alt`` (its text alternative in the reader's language, else the other one, with that
+    language)."""
+
+    url: str
+    width: int | None
+    height: int | None
+    alt: Localised
+
+
+@dataclass(frozen=True)
+class SocialGroup:
+    """The social media accounts of one ``owner`` (``SocialAccount.Owner``), with the
+    group's ``title``."""
+
+    owner: str
+    title: str | Promise
+    accounts: list[SocialAccount]
+
+
+@dataclass(frozen=True)
 class ProfilePage:
-    """What the public profile page shows. ``name``: the public name in the reader's
-    language (the officers' public name, else the reference name); ``introduction`` in the
-    reader's language or the other one; ``website``: the profile's, else the one given when
-    signing; ``is_signatory``: True when step 1 is done (only signatories' pages are
-    indexed by search engines). Never personal data (email, contact person, department)."""
+    """What the public profile page shows. ``name``: the official name in the reader's
+    language (the officers', else the reference name); ``introduction`` in the reader's
+    language or the other one; ``website``: the profile's, else the one given when signing;
+    ``logo`` (or None); ``social_groups``: the local government's accounts, then its mayor's
+    or governor's (groups without accounts left out); ``social_accounts``: all of them;
+    ``is_signatory``: True when step 1 is done (only signatories' pages are indexed by
+    search engines). Fields hidden by staff (``Profile.hidden_fields``) count as empty.
+    Never personal data (email, contact person, department)."""
 
     local_government: LocalGovernment
     profile: Profile
@@ -84,6 +116,8 @@ class ProfilePage:
     website: str
     social_accounts: list[SocialAccount]
     sections: list[StepSection] = field(default_factory=list)
+    logo: Logo | None = None
+    social_groups: list[SocialGroup] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -132,11 +166,44 @@ def profile_page(pk: int) -> ProfilePage:
     sections += [StepSection(key=key, number=number, title=title, status="not_started",
                              template="profiles/sections/not_started.html", data=about)
                  for key, number, title, about in LATER_STEPS]
+    groups = social_groups(profile)
     return ProfilePage(
         local_government=lg, profile=profile,
-        name=profile.localised("public_name", language, fallback=False) or lg.display_name,
-        introduction=Localised(*profile.localised_with_language("introduction", language)),
-        website=profile.website or sign.website,
-        social_accounts=list(profile.social_accounts.all()) if profile.pk else [],
+        name=profile.shown_localised("public_name", language, fallback=False)[0]
+        or lg.display_name,
+        introduction=Localised(*profile.shown_localised("introduction", language)),
+        website=profile.shown("website") or sign.website,
+        social_accounts=[account for group in groups for account in group.accounts],
         sections=sections,
+        logo=_logo(profile, language),
+        social_groups=groups,
     )
+
+
+#: The groups of social media accounts, in the order shown, with the hideable key of each.
+SOCIAL_GROUPS = (
+    (SocialAccount.Owner.LOCAL_GOVERNMENT, "social_accounts_local_government",
+     _("Social media of the local government")),
+    (SocialAccount.Owner.HEAD, "social_accounts_head",
+     _("Social media of the mayor or governor")),
+)
+
+
+def social_groups(profile: Profile) -> list[SocialGroup]:
+    """The public's groups of ``profile``'s social accounts (see ``ProfilePage``): groups
+    hidden by staff and groups without accounts are left out. Uses the prefetched accounts
+    (no query for an unsaved profile)."""
+    accounts = list(profile.social_accounts.all()) if profile.pk else []
+    groups = []
+    for owner, key, title in SOCIAL_GROUPS:
+        mine = [a for a in accounts if a.owner == owner]
+        if mine and not profile.is_hidden(key):
+            groups.append(SocialGroup(owner=owner.value, title=title, accounts=mine))
+    return groups
+
+
+def _logo(profile: Profile, language: str) -> Logo | None:
+    if not profile.logo or profile.is_hidden("logo"):
+        return None
+    return Logo(url=profile.logo.url, width=profile.logo_width, height=profile.logo_height,
+                alt=Localised(*profile.localised_with_language("logo_alt", language)))

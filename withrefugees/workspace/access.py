@@ -13,6 +13,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from withrefugees.accounts.rules import can
 from withrefugees.places.models import LocalGovernment
 
+#: Session key of the local government whose workspace was opened last (the switcher and
+#: the workspace home mark it).
+SESSION_KEY = "workspace_lg"
+
 
 def workspace_required(rule: str = "workspace.view") -> Callable:
     def decorator(view: Callable) -> Callable:
@@ -26,7 +30,8 @@ def workspace_required(rule: str = "workspace.view") -> Callable:
                 raise Http404("No such local government.")
             if not can(request.user, rule, lg):
                 raise PermissionDenied
-            request.session["workspace_lg"] = lg.pk  # the one last opened (switching)
+            if request.session.get(SESSION_KEY) != lg.pk:
+                request.session[SESSION_KEY] = lg.pk  # the one last opened (switching)
             return view(request, *args, lg=lg, **kwargs)
         return wrapped
     return decorator
