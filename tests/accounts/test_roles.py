@@ -26,14 +26,14 @@ def review_url(signature) -> str:
 
 
 def test_roles_sync_creates_the_reviewer_group_with_exactly_its_permissions():
-    assert roles_sync() == {REVIEWERS: 12}
+    assert roles_sync() == {REVIEWERS: 13}
     assert perms(Group.objects.get(name=REVIEWERS)) == ROLES[REVIEWERS] == {
         "campaign.view_signature", "campaign.view_signatureawaitingreview",
         "campaign.review_signature", "campaign.view_rejectionreason",
         "campaign.view_statementversion", "campaign.view_statementtext",
         "core.view_auditentry", "core.view_outboundemail",
         "core.retry_outboundemail", "profiles.view_profile", "profiles.change_profile",
-        "profiles.view_socialaccount"}
+        "profiles.view_socialaccount", "places.view_localgovernment"}
 
 
 def test_roles_sync_is_idempotent_and_undoes_edits_of_the_role():

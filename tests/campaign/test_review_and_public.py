@@ -46,9 +46,12 @@ def test_publish_records_who_and_emails_contact_in_their_language(staff_client, 
     event = audit_history(signature).get(action="signature.publish")
     assert event.from_state == S.PENDING and event.to_state == S.PUBLISHED
     assert event.actor.is_staff and event.note == "checked by phone"
-    assert len(mailoutbox) == 1 and mailoutbox[0].to == [signature.email]
+    # the next-steps email, then the invitation into the workspace (accounts.services)
+    assert len(mailoutbox) == 2 and mailoutbox[0].to == [signature.email]
     assert "is now listed" in mailoutbox[0].subject
     assert "Pledge" in mailoutbox[0].body and "/en/signatories/" in mailoutbox[0].body
+    assert mailoutbox[1].to == [signature.email] and "/en/workspace/invitations/" in \
+        mailoutbox[1].body
 
 
 def test_reject_needs_a_reason_from_the_staff_list(staff_client):

@@ -252,11 +252,11 @@ def test_rows_of_a_deleted_account_still_say_which_account_acted(client):
     assert response.status_code == 302 and not User.objects.filter(pk=reviewer.pk).exists()
     published = audit_history(signature).get(action="signature.publish")
     assert published.actor is None and published.actor_pk == reviewer.pk
-    assert published.actor_label == f"a former user (#{reviewer.pk})"
+    assert published.actor_label == f"a former officer (#{reviewer.pk})"
     deleted = audit_history(reviewer).get(action="user.delete")
     assert deleted.actor == admin and deleted.changes["email"] == [reviewer.email, None]
     history = client.get(f"/en/admin/campaign/signature/{signature.pk}/history/")
-    assert f"a former user (#{reviewer.pk})" in history.content.decode()
+    assert f"a former officer (#{reviewer.pk})" in history.content.decode()
 
 
 def test_records_deleted_by_a_cascade_get_their_own_audit_rows(client):

@@ -5,12 +5,14 @@ starting a project", Django 5.2 docs, auth/customizing): here the email address 
 identifier for officers, UNHCR staff and superusers alike.
 """
 
+import hashlib
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from withrefugees.core.emails import email_canonical, email_normalise
+from withrefugees.core.emails import email_canonical, email_canonical_lenient, email_normalise
 
 
 class UserManager(BaseUserManager):
@@ -114,6 +116,11 @@ class Membership(models.Model):
         return f"{self.user} – {self.local_government}"
 
 
+def token_hash(token: str) -> str:
+    """SHA-256 (hex) of an invitation token, as ``Invitation.token_hash`` stores it."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class Invitation(models.Model):
     """An emailed invitation to become an officer of a local government, accepted after
     signing in with the invited address (``accounts.services.invitation_accept``).
@@ -162,9 +169,17 @@ class Invitation(models.Model):
                                     condition=models.Q(status="pending"),
                                     name="one_pending_invitation_per_mailbox"),
         ]
+        # The pending invitations of one mailbox, whatever the local government (sign-in:
+        # ``services.account_for_invited_address``; "my account": invitations to me).
+        indexes = [models.Index(fields=["email_canonical", "status"],
+                                name="invitation_mailbox_status")]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.local_government}"
+
+    def save(self, *args, **kwargs):
+        self.email_canonical = email_canonical_lenient(self.email)
+        super().save(*args, **kwargs)
 
     @property
     def expired(self) -> bool:

@@ -31,5 +31,8 @@ ROLES: dict[str, frozenset[str]] = {
         "profiles.view_profile",
         "profiles.change_profile",
         "profiles.view_socialaccount",
+        # Officers of local governments (added and removed through accounts.services under
+        # the rule accounts.manage_officers): the local government field's autocomplete.
+        "places.view_localgovernment",
     }),
 }

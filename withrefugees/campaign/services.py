@@ -460,12 +460,23 @@ def _transition(signature: Signature, *, verb: str, allowed_from: tuple[str, ...
 def signature_publish(*, signature: Signature, actor: AbstractBaseUser | None,
                       note: str = "") -> Signature:
     """Staff publish a confirmed signature (``pending`` → ``published``) and the contact
-    gets the next-steps email in the language they signed in. Raises InvalidTransition."""
+    gets the next-steps email in the language they signed in, and an invitation into the
+    local government's workspace (``accounts.services.invitation_create``, from the
+    platform: ``invited_by=None``), unless that mailbox is already one of its officers (or
+    is no address mail can be sent to). Raises InvalidTransition."""
+    from withrefugees.accounts.services import AlreadyOfficer, invitation_create
+
     signature = _transition(signature, verb="publish", allowed_from=(S.PENDING,),
                             to=S.PUBLISHED, actor=actor, note=note,
                             published_at=timezone.now())
     if signature.email:
         tasks.queue_signature_email(signature, tasks.PUBLISHED)
+        try:
+            invitation_create(local_government=signature.local_government,
+                              email=signature.email, language=signature.language,
+                              invited_by=None)
+        except (AlreadyOfficer, InvalidEmail):
+            pass  # already in the workspace, or an old address mail cannot be sent to
     return signature
 
 
@@ -488,12 +499,18 @@ def signature_withdraw(*, signature: Signature, actor: AbstractBaseUser | None,
                        note: str = "") -> Signature:
     """Withdraw a pending or published signature (``→ withdrawn``, e.g. at the local
     government's request); it leaves the public pages and the local government may sign
-    again later. The contact is told, in the language they signed in. Raises
-    InvalidTransition."""
+    again later. The contact is told, in the language they signed in; the workspace
+    invitation sent to the contact at publication, if still pending, stops working
+    (``accounts.services.invitations_revoke_from_platform``). Raises InvalidTransition."""
+    from withrefugees.accounts.services import invitations_revoke_from_platform
+
     signature = _transition(signature, verb="withdraw", allowed_from=(S.PENDING, S.PUBLISHED),
                             to=S.WITHDRAWN, actor=actor, note=note)
     if signature.email:
         tasks.queue_signature_email(signature, tasks.WITHDRAWN)
+        invitations_revoke_from_platform(
+            local_government=signature.local_government, email=signature.email, actor=actor,
+            note="signature withdrawn")
     return signature
 
 

@@ -85,12 +85,14 @@ class AuditEntry(models.Model):
 
     @property
     def actor_label(self) -> str:
-        """Who did it, for staff: the account's address, "a former user (#id)" once the
-        account is deleted, or "" for the platform itself or an anonymous signer."""
+        """Who did it, for staff: the account's address, "a former officer (#id)" once the
+        account is deleted (the local government's records stay, attributed so; the id
+        finds the ``account.delete`` row), or "" for the platform itself or an anonymous
+        signer."""
         if self.actor is not None:
             return self.actor.email
         if self.actor_pk:
-            return _("a former user (#%(id)s)") % {"id": self.actor_pk}
+            return _("a former officer (#%(id)s)") % {"id": self.actor_pk}
         return ""
 
 

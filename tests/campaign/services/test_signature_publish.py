@@ -22,7 +22,9 @@ def test_publishes_a_pending_signature(run_on_commit, mailoutbox):
         ("signature.publish", S.PENDING, S.PUBLISHED, staff.pk, "checked by phone")]
     changes = audit_history(signature).get().changes  # the publication time, too
     assert list(changes) == ["published_at"] and changes["published_at"][0] is None
-    assert [m.to for m in mailoutbox] == [[signature.email]]
+    # the next-steps email, and the invitation into the workspace (accounts.services)
+    assert [m.to for m in mailoutbox] == [[signature.email], [signature.email]]
+    assert "/workspace/invitations/" in mailoutbox[1].body
 
 
 @pytest.mark.parametrize("status", [s for s in ALL_STATUSES if s != S.PENDING])
