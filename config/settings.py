@@ -72,7 +72,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with a site that also asks for the staff rule (second factor):
+    # accounts.adminsite.StaffAdminSite (every admin.register keeps working).
+    "withrefugees.accounts.adminsite.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -114,6 +116,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sessions end after inactivity; staff without TOTP are sent to set it up from the
+    # admin; refused sign-ins answer 429 and are logged (accounts.middleware).
+    "withrefugees.accounts.middleware.IdleSessionMiddleware",
+    "withrefugees.accounts.middleware.StaffSecondFactorMiddleware",
+    "withrefugees.accounts.middleware.SignInLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
@@ -253,8 +260,52 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cities #WithRefugees] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Our forms: labelled fields with errors linked (core.forms.AccessibleFormMixin); password
+# sign-in limited and logged (accounts.signin); invited addresses get an account on their
+# first code request (accounts.forms.RequestLoginCodeForm); password changes audited.
+ACCOUNT_FORMS = {
+    "login": "withrefugees.accounts.forms.LoginForm",
+    "request_login_code": "withrefugees.accounts.forms.RequestLoginCodeForm",
+    "confirm_login_code": "withrefugees.accounts.forms.ConfirmLoginCodeForm",
+    "change_password": "withrefugees.accounts.forms.ChangePasswordForm",
+    "set_password": "withrefugees.accounts.forms.SetPasswordForm",
+    "reset_password": "withrefugees.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "withrefugees.accounts.forms.ResetPasswordKeyForm",
+    "reauthenticate": "withrefugees.accounts.forms.ReauthenticateForm",
+    "confirm_reauthentication_code":
+        "withrefugees.accounts.forms.ConfirmReauthenticationCodeForm",
+}
+# allauth's limits (its "default" cache), per IP and per address or account ("key"): page
+# posts; failed passwords and second-factor codes ("login_failed": per account only 100 an
+# hour, as accounts.signin, so that a few wrong passwords from elsewhere do not lock the
+# owner out; accounts.signin limits per account *and* network); code requests (a code allows
+# ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS tries: at most 3 codes a minute, 20 an hour, per
+# mailbox). ACCOUNT_RATE_LIMITS=False turns allauth's off (tests that do not test them).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,100/h/key",
+    "request_login_code": "10/m/ip,3/m/key,20/h/key",
+    "reauthenticate": "10/m/user",
+    "reset_password": "10/m/ip,3/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "signup": "20/m/ip",
+}
+ALLAUTH_RATE_LIMIT_IPV6_PREFIX = 48  # one site's /48 is one sender (as accounts.signin)
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = 3  # "Request new code" on the code page, 3 times
+ACCOUNT_LOGOUT_REDIRECT_URL = "campaign:home"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cities #WithRefugees"
+MFA_FORMS = {
+    "authenticate": "withrefugees.accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "withrefugees.accounts.forms.MFAReauthenticateForm",
+    "activate_totp": "withrefugees.accounts.forms.ActivateTOTPForm",
+    "deactivate_totp": "withrefugees.accounts.forms.DeactivateTOTPForm",
+    "generate_recovery_codes": "withrefugees.accounts.forms.GenerateRecoveryCodesForm",
+}
+# URL name of the page where staff set up their authenticator app (TOTP): staff without one
+# are sent there after sign-in and from every admin page (accounts.middleware).
+STAFF_SECOND_FACTOR_SETUP_URL = "mfa_activate_totp"
 USERSESSIONS_TRACK_ACTIVITY = True
 # Sessions end after this much inactivity, seconds (accounts.middleware): staff sooner.
 SESSION_IDLE_TIMEOUT_OFFICER = env.int("SESSION_IDLE_TIMEOUT_OFFICER", default=8 * 3600)

@@ -11,7 +11,6 @@ from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 
-from withrefugees.accounts.signin import LimitedAdminAuthenticationForm
 from withrefugees.accounts.views import admin_login, admin_password_change
 
 
@@ -32,7 +31,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     # The admin's own "change my password" page, audited (before the admin's URLs).
     path("admin/password_change/", admin.site.admin_view(admin_password_change)),
-    # Its sign-in page, limited per account and per address, failures logged.
+    # Its sign-in page: a redirect to the accounts sign-in (allauth), keeping "next".
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
@@ -43,6 +42,5 @@ urlpatterns += i18n_patterns(
     path("", include("withrefugees.profiles.urls")),
     prefix_default_language=True,
 )
-admin.site.login_form = LimitedAdminAuthenticationForm
 admin.site.site_header = "Cities #WithRefugees"
 admin.site.site_title = "Cities #WithRefugees"

@@ -101,7 +101,7 @@ def test_invalid_transition_is_refused():
 def test_review_needs_staff(client):
     signature = SignatureFactory(status=S.PENDING)
     response = client.get(review_url(signature))
-    assert response.status_code == 302 and "/admin/login/" in response.url
+    assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
 def test_bulk_publish_action(staff_client):
@@ -239,8 +239,12 @@ def test_place_without_coordinates_is_listed_under_the_map(client):
 def _superuser_client(client):
     from django.contrib.auth import get_user_model
 
-    client.force_login(get_user_model().objects.create_superuser(
-        email="root@unhcr.example", password="correct horse battery"))
+    from tests.factories import give_totp
+
+    root = get_user_model().objects.create_superuser(email="root@unhcr.example",
+                                                     password="correct horse battery")
+    give_totp(root)  # the admin needs a second factor
+    client.force_login(root)
     return client
 
 

@@ -19,8 +19,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def superuser():
-    return get_user_model().objects.create_superuser(email="root@unhcr.example",
+    from tests.factories import give_totp
+
+    root = get_user_model().objects.create_superuser(email="root@unhcr.example",
                                                      password="correct horse battery")
+    give_totp(root)  # the admin needs a second factor
+    return root
 
 
 @pytest.fixture

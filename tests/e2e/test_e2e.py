@@ -132,10 +132,18 @@ def test_sign_confirm_publish_then_listed_everywhere(site, smtp_sink, page):
     assert "府中市（広島県）" in page.content()
 
     # 4. Staff publish it in the admin review queue.
+    # (one sign-in for everyone: the password, then the authenticator app's code)
+    from tests.factories import totp_code
+
     page.goto(f"{url}/ja/admin/login/")
-    page.fill("#id_username", staff.email)
+    page.wait_for_url(re.compile(r"/ja/accounts/login/"))
+    page.fill("#id_login", staff.email)
     page.fill("#id_password", STAFF_PASSWORD)
-    page.locator("input[type=submit]").click()
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+    page.fill("#id_code", totp_code())
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/ja/admin/"))
     page.goto(f"{url}/ja/admin/campaign/signatureawaitingreview/")
     page.locator("a.button", has_text=re.compile(".")).first.click()
     page.check("input[name=decision][value=publish]")

@@ -50,7 +50,7 @@ def _code(message) -> str:
     return re.search(r"\b([A-Z0-9]{6}|\d{6})\b", body_text(message)).group(1)
 
 
-def _sign_in_by_code(page, sink, address: str, *, start: int) -> None:
+def _sign_in_by_code(page, sink, address: str, *, start: int) -> None:  # noqa: F811
     """On the sign-in page: ask for a code, read it from the email, enter it."""
     page.fill("#id_code_email", address)
     page.get_by_role("button", name=re.compile("コード|code", re.I)).first.click()
@@ -157,9 +157,9 @@ def _signed_in_page(browser, user, site, lang):  # noqa: F811
                                   timezone_id="Asia/Tokyo")
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
                           "url": site.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
+    signed_in = context.new_page()
+    signed_in.set_default_timeout(15_000)
+    return signed_in
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

@@ -99,13 +99,13 @@ CASES = [
     ("my account", "get", lambda w: reverse("workspace:account"), None,
      dict(anonymous=L, officer=A, other_officer=A, staff_without_totp=A, staff=A)),
     ("admin index", "get", lambda w: reverse("admin:index"), None,
-     dict(anonymous=L, officer=L, other_officer=L, staff_without_totp=R, staff=A)),
+     dict(anonymous=L, officer=R, other_officer=R, staff_without_totp=R, staff=A)),
     ("admin officers", "get", lambda w: reverse("admin:accounts_membership_changelist"), None,
-     dict(anonymous=L, officer=L, other_officer=L, staff_without_totp=R, staff=A)),
+     dict(anonymous=L, officer=R, other_officer=R, staff_without_totp=R, staff=A)),
     ("admin signatures", "get", lambda w: reverse("admin:campaign_signature_changelist"),
-     None, dict(anonymous=L, officer=L, other_officer=L, staff_without_totp=R, staff=A)),
+     None, dict(anonymous=L, officer=R, other_officer=R, staff_without_totp=R, staff=A)),
     ("admin profile", "get", lambda w: reverse("admin:profiles_profile_changelist"), None,
-     dict(anonymous=L, officer=L, other_officer=L, staff_without_totp=R, staff=A)),
+     dict(anonymous=L, officer=R, other_officer=R, staff_without_totp=R, staff=A)),
 ]
 
 
@@ -164,7 +164,7 @@ def test_a_staff_member_removed_from_staff_loses_the_admin(client, world):
     assert client.get(reverse("admin:index")).status_code == 200
     staff.is_staff = False
     staff.save()
-    assert outcome(client.get(reverse("admin:index"))) == "login"
+    assert outcome(client.get(reverse("admin:index"))) == "refused"
 
 
 def test_staff_without_second_factor_cannot_act_in_the_admin(client, world):

@@ -500,11 +500,10 @@ def account_delete(*, user: User, actor: User | None) -> None:
     masked = mask_address(user.email)
     # The address leaves with the account: the trail and the invitations keep it masked.
     from django.contrib.contenttypes.models import ContentType
-
-    from withrefugees.core.models import AuditEntry
-
     from django.db.models import F, Value
     from django.db.models.functions import Replace
+
+    from withrefugees.core.models import AuditEntry
 
     AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(User),
                               object_id=str(user.pk)).update(object_repr=masked)

@@ -29,8 +29,13 @@ masked (``h***@example.jp``) with a keyed hash of its canonical mailbox (HMAC-SH
 one account can be followed without storing the address), the client IP and the reason:
 never the password.
 
-When staff sign-in moves to the accounts library (the workspace issue), its login form
-calls ``check_sign_in_allowed`` and ``record_sign_in_failure`` the same way.
+Sign-in is django-allauth's (``config/settings.py``): its password form
+(``accounts.forms.LoginForm``) calls ``check_sign_in_allowed`` before checking the password
+and ``record_sign_in_failure`` after a wrong one; allauth adds its own limits
+(``ACCOUNT_RATE_LIMITS``). The failures of allauth's other steps are logged here too, the
+same way (``connect_signals``, from ``AccountsConfig.ready``): a wrong emailed code (and the
+last one allowed), a wrong second-factor code; ``log_refusal`` logs a request refused by a
+limit (a code request, allauth's 429). Never the code, nor the password.
 """
 
 import hashlib
@@ -39,7 +44,6 @@ import ipaddress
 import logging
 
 from django.conf import settings
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -144,19 +148,38 @@ def record_sign_in_failure(request: HttpRequest, username: str, reason: str) -> 
                    account_label(username), client_ip(request), reason)
 
 
-class LimitedAdminAuthenticationForm(AdminAuthenticationForm):
-    """The admin's login form, checking the limits before the password and recording
-    every failed check (wrong password, unknown account, inactive or non-staff account)."""
+def log_refusal(request: HttpRequest, username: str, limit: str) -> None:
+    """Log a sign-in step refused by a limit (``limit``: which one, e.g.
+    ``request_login_code``) for ``username`` (``""`` when unknown)."""
+    logger.warning("sign-in refused, too many attempts: account=%s ip=%s limit=%s",
+                   account_label(username), client_ip(request), limit)
 
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        password = self.cleaned_data.get("password")
-        if not username or not password:
-            return super().clean()
-        check_sign_in_allowed(self.request, username)
-        try:
-            return super().clean()
-        except ValidationError as exc:
-            record_sign_in_failure(self.request, username,
-                                   getattr(exc, "code", None) or "invalid")
-            raise
+
+#: Session key: the address whose emailed code was typed wrongly too often (the code page
+#: sends the person back to ask for a new code, with this address filled in).
+CODE_RETRY_SESSION_KEY = "accounts.code_retry_email"
+
+
+def _code_rejected(sender, request, user, last_attempt: bool = False, **kwargs) -> None:
+    email = getattr(user, "email", "") or ""
+    logger.warning("sign-in code rejected: account=%s ip=%s last_attempt=%s",
+                   account_label(email), client_ip(request), "yes" if last_attempt else "no")
+    if last_attempt:
+        request.session[CODE_RETRY_SESSION_KEY] = email
+        request.wr_code_attempts_used = True
+
+
+def _second_factor_failed(sender, request, user, reauthentication: bool = False,
+                          **kwargs) -> None:
+    logger.warning("second factor rejected: account=%s ip=%s reauthentication=%s",
+                   account_label(getattr(user, "email", "") or ""), client_ip(request),
+                   "yes" if reauthentication else "no")
+
+
+def connect_signals() -> None:
+    """Log allauth's failed code and second-factor checks (called once at start-up)."""
+    from allauth.account.signals import login_code_rejected
+    from allauth.mfa.signals import authentication_failed
+
+    login_code_rejected.connect(_code_rejected, dispatch_uid="accounts.signin.code")
+    authentication_failed.connect(_second_factor_failed, dispatch_uid="accounts.signin.mfa")
