@@ -20,6 +20,15 @@ User = get_user_model()
 FUCHU, CHOFU = "132063", "132080"
 
 
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Messages are asserted in English (the source language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def lg():
     return jp(FUCHU)
@@ -200,7 +209,7 @@ def test_the_only_officer_cannot_delete_their_account(lg, other_lg):
         services.account_delete(user=alone, actor=alone)
     assert refused.value.code == "last_officer"
     assert [p.pk for p in refused.value.local_governments] == [lg.pk]
-    assert "府中市" in str(refused.value.message) and "調布市" not in str(refused.value.message)
+    assert "Fuchu" in str(refused.value.message) and "Chofu" not in str(refused.value.message)
     assert User.objects.filter(pk=alone.pk).exists()
     assert Membership.objects.filter(user=alone).count() == 2
     assert not AuditEntry.objects.filter(action__in=["account.delete", "membership.remove"])

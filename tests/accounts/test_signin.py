@@ -44,7 +44,7 @@ def main_html(response) -> str:
 
 # --- Pages ------------------------------------------------------------------------------
 @pytest.mark.parametrize("lang,title,code_button", [
-    ("ja", "ログイン", "ログインコードを送信する"),
+    ("ja", "ログイン", "ログインコードを送信"),
     ("en", "Sign In", "Send me a sign-in code"),
 ])
 def test_login_page_puts_the_emailed_code_first(client, lang, title, code_button):
