@@ -11,7 +11,11 @@ from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 
-from withrefugees.accounts.views import admin_login, admin_password_change
+from withrefugees.accounts.views import (
+    admin_login,
+    admin_password_change,
+    email_addresses_closed,
+)
 
 
 def media(request: HttpRequest, path: str) -> HttpResponse:
@@ -34,6 +38,8 @@ urlpatterns += i18n_patterns(
     # Its sign-in page: a redirect to the accounts sign-in (allauth), keeping "next".
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
+    # allauth's "email addresses" page stays closed (accounts.views.email_addresses_closed).
+    path("accounts/email/", email_addresses_closed),
     path("accounts/", include("allauth.urls")),
     path("workspace/", include("withrefugees.workspace.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

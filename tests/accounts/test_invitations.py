@@ -326,3 +326,14 @@ def test_withdrawing_the_signature_revokes_the_platform_invitation_to_its_contac
     signature_withdraw(signature=signature, actor=staff)
     invitation.refresh_from_db()
     assert invitation.status == "revoked"
+
+
+@pytest.mark.django_db
+def test_the_account_made_for_an_invitation_has_the_invited_address_not_the_typed_one():
+    """Found by review: a stranger typing ``FRANK+squat@…`` first fixed the account's
+    address, so the invitee's codes went to a mailbox that may not exist."""
+    lg = jp("132063")
+    services.invitation_create(local_government=lg, email="frank@city.fuchu.tokyo.jp",
+                               language="ja", invited_by=None)
+    user = services.account_for_invited_address(email="FRANK+squat@city.fuchu.tokyo.jp")
+    assert user is not None and user.email == "frank@city.fuchu.tokyo.jp"

@@ -329,3 +329,38 @@ def test_password_reset_link_goes_through_the_outbox_unreadable(client, officer)
     row = OutboundEmail.objects.get()
     assert row.kind == account_tasks.KIND and link.rsplit("/", 2)[-2] not in json.dumps(row.args)
     assert client.get(link, follow=True).status_code == 200
+
+
+# --- Found by the adversarial review ------------------------------------------------------
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_email_addresses_cannot_be_changed_on_allauths_page(client, method):
+    """allauth's address page let a signed-in person make any address primary, without
+    proof, so that sign-in codes went there (and gave 500s on duplicates)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(email="dan@city.fuchu.tokyo.jp")
+    client.force_login(user)
+    for data in ({"email": "new@example.org", "action_add": ""},
+                 {"email": "new@example.org", "action_primary": ""}):
+        response = getattr(client, method)("/ja/accounts/email/", data)
+        assert response.status_code == 404
+    user.refresh_from_db()
+    assert user.email == "dan@city.fuchu.tokyo.jp"
+    assert user.email_canonical == "dan@city.fuchu.tokyo.jp"
+
+
+def test_code_request_shows_the_address_as_typed_whether_or_not_an_account_exists(client):
+    """The page named the stored address of an existing account, and the typed one
+    otherwise: that told which addresses have accounts."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user(email="carol@city.fuchu.tokyo.jp")
+    shown = {}
+    for typed in ("Carol+probe@City.Fuchu.Tokyo.jp", "Nobody+probe@City.Fuchu.Tokyo.jp"):
+        client.cookies.clear()
+        response = client.post("/ja/accounts/login/code/", {"email": typed}, follow=True)
+        html = response.content.decode()
+        assert "carol@city.fuchu.tokyo.jp" not in html
+        shown[typed] = typed.split("@")[0].lower() in html.lower()
+    assert shown == {"Carol+probe@City.Fuchu.Tokyo.jp": True,
+                     "Nobody+probe@City.Fuchu.Tokyo.jp": True}

@@ -89,6 +89,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if (getattr(request, "wr_code_attempts_used", False) and level == messages.ERROR
                 and message is not None):
             return  # the code request page explains it (see the module docstring)
+        if message_template == "account/messages/login_code_sent.txt" and message_context:
+            from .forms import TYPED_EMAIL_SESSION_KEY
+
+            typed = request.session.get(TYPED_EMAIL_SESSION_KEY)
+            if typed:  # as typed: the account's stored spelling would tell that it exists
+                message_context = {**message_context, "recipient": typed, "email": typed}
         super().add_message(request, level, message_template, message_context,
                             extra_tags=extra_tags, message=message)
 

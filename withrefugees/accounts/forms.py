@@ -44,6 +44,9 @@ from .signin import (
 
 logger = logging.getLogger("withrefugees.accounts.security")
 
+#: Session key: the address as typed on the code request page, the one pages show.
+TYPED_EMAIL_SESSION_KEY = "accounts_typed_login_email"
+
 
 class AccessibleAllauthMixin(AccessibleFormMixin):
     """Help texts linked from the first rendering on (allauth's forms are not bound then)."""
@@ -150,6 +153,9 @@ class RequestLoginCodeForm(AccessibleAllauthMixin, account_forms.RequestLoginCod
             raise get_adapter().validation_error("too_many_login_attempts")
         self._user = _account_for(email, canonical)
         request.session.pop(CODE_RETRY_SESSION_KEY, None)
+        # Pages and messages show the address as typed, whether or not it has an account
+        # (``TYPED_EMAIL_SESSION_KEY``): the stored spelling would tell that one exists.
+        request.session[TYPED_EMAIL_SESSION_KEY] = email
         return self._user.email if self._user is not None else email
 
 

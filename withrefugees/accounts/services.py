@@ -414,8 +414,9 @@ def invitation_accept(*, token: str, user: User) -> Membership:
 
 def account_for_invited_address(*, email: str) -> User | None:
     """The account of the mailbox of ``email`` (any spelling: canonical mailbox), made now
-    (no usable password; the person signs in by an emailed code) when there is none and
-    the mailbox has a pending, unexpired invitation; ``None`` when there is neither (or
+    with the address the invitation was sent to (no usable password; the person signs in
+    by an emailed code) when there is none and the mailbox has a pending, unexpired
+    invitation; ``None`` when there is neither (or
     ``email`` is no address mail can be sent to). Race-safe: two requests at once get the
     same account. A new account gets one audit row ``user.create`` (note: invited)."""
     try:
@@ -426,14 +427,17 @@ def account_for_invited_address(*, email: str) -> User | None:
     user = User.objects.filter(email_canonical=canonical).first()
     if user is not None:
         return user
-    invited = Invitation.objects.filter(email_canonical=canonical,
-                                        status=Invitation.Status.PENDING,
-                                        expires_at__gt=timezone.now()).exists()
-    if not invited:
+    invitation = (Invitation.objects.filter(email_canonical=canonical,
+                                            status=Invitation.Status.PENDING,
+                                            expires_at__gt=timezone.now())
+                  .order_by("created_at", "pk").first())
+    if invitation is None:
         return None
     try:
         with transaction.atomic():
-            user = User.objects.create_user(email=address)
+            # The address as invited, not as typed now: whoever first types a variant
+            # spelling (``Frank+x@…``) must not decide where the codes go.
+            user = User.objects.create_user(email=invitation.email)
             audit_record(target=user, action="user.create", actor=None,
                          changes={"email": [None, user.email]},
                          note="account made for an invited address at its first sign-in")

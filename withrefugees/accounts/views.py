@@ -64,3 +64,13 @@ def admin_password_change(request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and user.is_authenticated:
             staff_edit_password(user=user, actor=user, before_hash=before)
     return response
+
+
+def email_addresses_closed(request: HttpRequest) -> HttpResponse:
+    """allauth's page for adding and changing one's email addresses is closed: with
+    sign-in by emailed code, an address changed without proof would send the codes to
+    whoever changed it. The address is the account's identity; staff change it in the
+    admin (audited). 404, GET and POST alike."""
+    from django.http import Http404
+
+    raise Http404("Email addresses are not changed here.")
