@@ -111,7 +111,7 @@ def test_officer_signs_in_with_the_emailed_code(client, officer):
 def test_the_email_is_in_the_language_of_the_page(client, officer):
     request_code(client, "soumu@city.example.jp", lang="en")
     message = mail.outbox[0]
-    assert "Your sign-in code is listed below" in message.body
+    assert "Your sign-in code for Cities #WithRefugees" in message.body
     assert message.extra_headers["Content-Language"] == "en"
     assert OutboundEmail.objects.get().language == "en"
 
@@ -364,3 +364,15 @@ def test_code_request_shows_the_address_as_typed_whether_or_not_an_account_exist
         shown[typed] = typed.split("@")[0].lower() in html.lower()
     assert shown == {"Carol+probe@City.Fuchu.Tokyo.jp": True,
                      "Nobody+probe@City.Fuchu.Tokyo.jp": True}
+
+
+@pytest.mark.parametrize("lang, expiry", [("ja", "有効期限は15分です"), ("en", "15 minutes")])
+def test_the_code_email_says_how_long_the_code_works_in_the_readers_language(
+        client, lang, expiry):
+    """Found by the new-user trial: allauth's wording ("Hello from …!") read oddly in
+    Japanese and the email did not say when the code expires."""
+    get_user_model().objects.create_user(email="hanako@city.fuchu.tokyo.jp")
+    request_code(client, "hanako@city.fuchu.tokyo.jp", lang=lang)
+    body = mail.outbox[-1].body
+    assert expiry in body and emailed_code()
+    assert "Hello from" not in body and "!" not in body

@@ -99,7 +99,9 @@ def test_contact_signs_in_invites_a_colleague_and_edits_the_profile(
     contact = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo").new_page()
     contact.set_default_timeout(15_000)
     # 1. The link asks for sign-in; the emailed code signs in and comes back to accept.
-    contact.goto(link)
+    contact.goto(link)  # says which city invites, and with which address to sign in
+    assert "府中市" in contact.content()
+    contact.locator("main a.button").click()
     contact.wait_for_url(re.compile(r"/ja/accounts/login/"))
     _sign_in_by_code(contact, smtp_sink, CONTACT)
     contact.wait_for_url(re.compile(r"/ja/workspace/invitations/"))
@@ -118,6 +120,7 @@ def test_contact_signs_in_invites_a_colleague_and_edits_the_profile(
     colleague = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo").new_page()
     colleague.set_default_timeout(15_000)
     colleague.goto(colleague_link)
+    colleague.locator("main a.button").click()
     colleague.wait_for_url(re.compile(r"/ja/accounts/login/"))
     _sign_in_by_code(colleague, smtp_sink, COLLEAGUE)
     colleague.wait_for_url(re.compile(r"/ja/workspace/invitations/"))

@@ -165,7 +165,10 @@ def test_an_officer_removes_a_colleague(client, officer, colleague, lg):
     membership = Membership.objects.get(user=colleague)
     url = f"/en/workspace/{lg.pk}/officers/{membership.pk}/remove/"
     assert client.get(url).status_code == 405
-    response = client.post(url, follow=True)
+    asked = client.post(url)  # the list's button asks once more, removing nobody yet
+    assert asked.status_code == 200 and Membership.objects.filter(pk=membership.pk).exists()
+    assert 'name="confirm" value="yes"' in asked.content.decode()
+    response = client.post(url, {"confirm": "yes"}, follow=True)
     assert not Membership.objects.filter(pk=membership.pk).exists()
     assert "府中次郎 is no longer an officer" in response.content.decode()
     assert AuditEntry.objects.get(action="membership.remove").actor == officer
@@ -175,7 +178,7 @@ def test_an_officer_leaves_and_lands_on_the_workspace_home(client, officer, coll
     client.force_login(officer)
     membership = Membership.objects.get(user=officer)
     response = client.post(f"/en/workspace/{lg.pk}/officers/{membership.pk}/remove/",
-                           follow=True)
+                           {"confirm": "yes"}, follow=True)
     assert response.redirect_chain[0][0] == "/en/workspace/"
     assert "You have left the workspace of Fuchu City (Tokyo)" in response.content.decode()
     assert client.get(officers_url(lg)).status_code == 403
@@ -185,7 +188,7 @@ def test_the_last_officer_cannot_leave_and_is_told_why(client, officer, lg):
     client.force_login(officer)
     membership = Membership.objects.get(user=officer)
     response = client.post(f"/en/workspace/{lg.pk}/officers/{membership.pk}/remove/",
-                           follow=True)
+                           {"confirm": "yes"}, follow=True)
     assert Membership.objects.filter(pk=membership.pk).exists()
     assert "always keeps at least one officer" in response.content.decode()
 
@@ -195,10 +198,11 @@ def test_another_local_governments_membership_id_is_404_and_untouched(
     make_officer(other_lg)  # so that the other officer could be removed at all
     theirs = Membership.objects.get(user=other_officer)
     client.force_login(officer)
-    response = client.post(f"/en/workspace/{lg.pk}/officers/{theirs.pk}/remove/")
+    response = client.post(f"/en/workspace/{lg.pk}/officers/{theirs.pk}/remove/",
+                           {"confirm": "yes"})
     assert response.status_code == 404
-    assert client.post(f"/en/workspace/{other_lg.pk}/officers/{theirs.pk}/remove/"
-                       ).status_code == 403
+    assert client.post(f"/en/workspace/{other_lg.pk}/officers/{theirs.pk}/remove/",
+                       {"confirm": "yes"}).status_code == 403
     assert Membership.objects.filter(pk=theirs.pk).exists()
     assert not AuditEntry.objects.filter(action="membership.remove").exists()
 
@@ -207,7 +211,7 @@ def test_staff_with_a_second_factor_remove_an_officer(client, officer, colleague
     staff = StaffFactory(email="reviewer@unhcr.example")
     client.force_login(staff)
     membership = Membership.objects.get(user=colleague)
-    client.post(f"/en/workspace/{lg.pk}/officers/{membership.pk}/remove/")
+    client.post(f"/en/workspace/{lg.pk}/officers/{membership.pk}/remove/", {"confirm": "yes"})
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
 
@@ -230,8 +234,31 @@ def test_anonymous_visitors_sign_in_first_and_come_back(client, lg, mailoutbox,
         invite(lg, "new@city.fuchu.tokyo.jp")
     url = _link(mailoutbox)
     response = client.get(url)
-    assert response.status_code == 302
-    assert response["Location"] == f"/en/accounts/login/?next={url}"
+    # the page names the local government and the (masked) address to sign in with, and
+    # its button signs in and comes back
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Fuchu" in html and "n••@city.fuchu.tokyo.jp" in html
+    assert f'href="/en/accounts/login/?next={url}"' in html
+
+
+@pytest.mark.parametrize("change, code", [
+    ({"expires_at": "2000-01-01T00:00Z"}, "invitation_expired"),
+    ({"status": "revoked"}, "invitation_revoked"),
+])
+def test_a_signed_out_visitor_learns_at_once_that_the_link_cannot_be_used(
+        client, lg, mailoutbox, django_capture_on_commit_callbacks, change, code):
+    """Found by the new-user trial: an expired link sent a signed-out person to sign in,
+    where no code could ever arrive."""
+    from withrefugees.accounts.models import Invitation
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(lg, "new@city.fuchu.tokyo.jp")
+    Invitation.objects.update(**change)
+    response = client.get(_link(mailoutbox))
+    assert response.status_code in (403, 410)
+    assert f'data-code="{code}"' in response.content.decode()
+    assert client.get("/en/workspace/invitations/garbage/").status_code == 404
 
 
 def test_the_invited_person_accepts_with_the_button(client, officer, lg, invited, mailoutbox,

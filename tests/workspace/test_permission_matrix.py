@@ -90,7 +90,8 @@ CASES = [
      dict(anonymous=L, officer=A, other_officer=R, staff_without_totp=R, staff=A)),
     ("remove officer", "post",
      lambda w: reverse("workspace:officer_remove",
-                       args=[w["lg"].pk, w["colleague_membership"].pk]), lambda w: {},
+                       args=[w["lg"].pk, w["colleague_membership"].pk]),
+     lambda w: {"confirm": "yes"},
      dict(anonymous=L, officer=A, other_officer=R, staff_without_totp=R, staff=A)),
     ("revoke invitation", "post",
      lambda w: reverse("workspace:invitation_revoke", args=[w["lg"].pk, w["invitation"].pk]),
@@ -136,7 +137,8 @@ def test_guessed_local_government_id_is_404(client, world):
 def test_another_citys_record_through_own_url_is_404_and_untouched(client, world, view, key):
     client.force_login(world["users"]["officer"])
     before = snapshot()
-    response = client.post(reverse(view, args=[world["lg"].pk, world[key].pk]))
+    response = client.post(reverse(view, args=[world["lg"].pk, world[key].pk]),
+                           {"confirm": "yes"})
     assert response.status_code == 404
     assert snapshot() == before
 

@@ -56,7 +56,9 @@ class AccountAdapter(DefaultAccountAdapter):
         request = allauth_context.request
         ctx = {"request": request, "email": email,
                "current_site": _Site(name="Cities #WithRefugees",
-                                     domain=settings.SITE_URL.rstrip("/"))}
+                                     domain=settings.SITE_URL.rstrip("/")),
+               # how long an emailed sign-in code works, in minutes (the email says it)
+               "code_minutes": max(1, settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT // 60)}
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
         queue_allauth_mail(to=email, language=translation.get_language() or "",

@@ -70,7 +70,8 @@ def invitation_email(email: OutboundEmail) -> Message:
         context={
             "invitation": invitation,
             "lg": invitation.local_government,
-            "inviter_name": inviter.get_full_name() if inviter else "",
+            # (the name, or the address alone when no name is given: never "a@x (a@x)")
+            "inviter_name": (inviter.full_name or inviter.email) if inviter else "",
             "inviter_email": inviter.email if inviter else "",
             "accept_url": absolute_url("workspace:invitation_accept",
                                        language=invitation.language, args=[token]),

@@ -5,10 +5,14 @@ Every write goes through ``accounts.services``; ids posted in URLs are looked up
 the local government of the URL, so another local government's membership or invitation
 gives 404 and is never acted on."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -67,11 +71,17 @@ def officers(request: HttpRequest, lg) -> HttpResponse:
 @require_POST
 @workspace_required("accounts.manage_officers")
 def officer_remove(request: HttpRequest, lg, membership_pk: int) -> HttpResponse:
-    """Remove an officer of ``lg`` (or oneself: leave). Refused, with the reason, for the
-    last officer. A membership of another local government: 404."""
+    """Remove an officer of ``lg`` (or oneself: leave), once confirmed: the list's button
+    posts without ``confirm=yes`` and gets a page that asks (a tap on a phone removes
+    nobody by accident). Refused, with the reason, for the last officer. A membership of
+    another local government: 404."""
     membership = get_object_or_404(Membership.objects.select_related("user"),
                                    pk=membership_pk, local_government=lg)
     leaving = membership.user_id == request.user.pk
+    if request.POST.get("confirm") != "yes":  # the list's button: ask once more
+        return render(request, "workspace/officer_remove_confirm.html", {
+            "lg": lg, "workspace_page": "officers", "membership": membership,
+            "leaving": leaving})
     try:
         services.membership_remove(membership=membership, actor=request.user)
     except services.LastOfficer as exc:
@@ -113,8 +123,35 @@ def invitation_revoke(request: HttpRequest, lg, invitation_pk: int) -> HttpRespo
 _STATUS = {"invitation_invalid": 404, "invitation_wrong_address": 403}
 
 
-@sign_in_required
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Signed out: a valid link shows to which local government it invites and with
+    which address (masked) to sign in, with the sign-in link that comes back here; a link
+    that can no longer be accepted says why at once (not after a sign-in that cannot
+    work). Signed in: ``invitation_answer``."""
+    if request.user.is_authenticated:
+        return invitation_answer(request, token)
+    from withrefugees.core.outbox import mask_address
+
+    try:
+        invitation = services.invitation_for_token(token=token)
+        services.invitation_check(invitation=invitation, user=None)
+    except services.InvitationWrongAddress as exc:  # valid: sign in with its address
+        invitation = exc.invitation
+        return render(request, "workspace/invitation_sign_in.html", {
+            "invitation": invitation, "invited_lg": invitation.local_government,
+            "masked_email": mask_address(invitation.email),
+            "login_url": f"{reverse('account_login')}?next={quote(request.path)}"})
+    except ServiceError as exc:
+        invitation = getattr(exc, "invitation", None)
+        return render(request, "workspace/invitation_error.html", {
+            "error": exc, "code": exc.code, "invitation": invitation,
+            "invited_lg": invitation.local_government if invitation is not None else None,
+            "is_officer": False}, status=_STATUS.get(exc.code, 410))
+    return redirect_to_login(request.get_full_path())  # not reached: user None is refused
+
+
+@sign_in_required
+def invitation_answer(request: HttpRequest, token: str) -> HttpResponse:
     """The emailed link. GET: the local government's name and a button (a GET never
     accepts: mail scanners open links). POST: accept, then the dashboard of that local
     government with a message. A link that cannot be accepted (not valid, expired,
