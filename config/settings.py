@@ -427,7 +427,10 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+                # a 403 (a refused rule) is one line, without Django's traceback
+                "refusal_without_traceback": {
+                    "()": "withrefugees.core.middleware.RefusalTracebackFilter"}},
     "formatters": {"default": {
         "format": "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s",
         "datefmt": "%Y-%m-%d %H:%M:%S %z",
@@ -441,6 +444,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
         "django.server": {"handlers": [], "level": LOG_LEVEL},
+        "django.request": {"handlers": [], "level": LOG_LEVEL,
+                           "filters": ["refusal_without_traceback"]},
         "django.db.backends": {"level": "INFO"},
         "huey": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "gunicorn.error": {"handlers": [], "level": LOG_LEVEL, "propagate": True},

@@ -25,3 +25,18 @@ def test_pages_send_a_strict_csp_and_permissions_policy(client, path):
     import re
     for attrs in re.findall(r"<script([^>]*)>", body):
         assert "src=" in attrs or 'type="application/json"' in attrs, attrs
+
+
+def test_a_refused_request_is_logged_without_a_traceback(client, caplog):
+    """Found by the adversarial review: each 403 (a guessed id) logged a whole stack."""
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import jp
+
+    user = get_user_model().objects.create_user(email="guess@city.example.jp")
+    client.force_login(user)
+    with caplog.at_level("WARNING", logger="django.request"):
+        response = client.get(f"/ja/workspace/{jp('132063').pk}/")
+    assert response.status_code == 403
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert records and all(r.exc_info is None for r in records)

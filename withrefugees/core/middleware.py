@@ -56,3 +56,15 @@ class NulCharacterMiddleware:
                                     status=400)
             return render(request, "400.html", {"reason": reason}, status=400)
         return self.get_response(request)
+
+
+class RefusalTracebackFilter:
+    """A ``logging`` filter for ``django.request``: a request refused with 403 (a
+    ``PermissionDenied`` raised by a rule check) is logged as one line, without the
+    traceback Django attaches, so that guessed ids cannot flood the log with stacks."""
+
+    def filter(self, record) -> bool:
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info = None
+            record.exc_text = None
+        return True
