@@ -26,6 +26,13 @@ def _tasks_immediate_and_no_ratelimit(settings):
     HUEY.immediate = True  # queued tasks run right after commit, in this process
     settings.RATELIMIT_ENABLE = False
     settings.PAGE_CACHE_SECONDS = 0  # whole-page cache off; tests/core/test_pagecache.py on
+    if settings.REDIS_URL:
+        # Redis keeps what tests count (django-allauth's rate limits live in the default
+        # cache) from one test to the next; the database cache is rolled back with each
+        # test, Redis is emptied here.
+        from django.core.cache import caches
+
+        caches["default"].clear()
     settings.SITE_URL = "http://testserver"
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {

@@ -182,8 +182,8 @@ def test_deleting_an_account_keeps_the_local_governments_records(lg):
     assert not User.objects.filter(pk=pk).exists()
     assert Membership.objects.filter(local_government=lg).get().user == staying
     signature.refresh_from_db()  # the signature stays
-    invited.refresh_from_db()  # and the invitation they sent, pending, without its sender
-    assert invited.status == "pending" and invited.invited_by is None
+    invited.refresh_from_db()  # and the invitation they sent, withdrawn, without its sender
+    assert invited.status == "revoked" and invited.invited_by is None
     created = audit_history(invited).get(action="invitation.create")
     assert created.actor is None and created.actor_pk == pk
     assert created.actor_label == f"a former officer (#{pk})"
@@ -350,3 +350,15 @@ def test_staff_deleting_an_account_in_the_admin_keeps_the_last_officer_rule(clie
                            {"post": "yes"})
     assert response.status_code == 302 and not User.objects.filter(pk=colleague.pk).exists()
     assert AuditEntry.objects.filter(action="account.delete", actor_pk=admin.pk).count() == 1
+
+
+def test_deleting_an_account_withdraws_the_invitations_it_sent(lg):
+    """Found by the re-check: once the inviter's account was gone, its pending invitation
+    read as one from UNHCR."""
+    person = officer_of(lg, "a@city.fuchu.tokyo.jp")
+    officer_of(lg, "b@city.fuchu.tokyo.jp")
+    sent = services.invitation_create(local_government=lg, email="c@city.fuchu.tokyo.jp",
+                                      language="ja", invited_by=person)
+    services.account_delete(user=person, actor=person)
+    sent.refresh_from_db()
+    assert sent.status == "revoked"

@@ -88,6 +88,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def add_message(self, request, level, message_template=None, message_context=None,
                     extra_tags="", message=None) -> None:
+        if (level == messages.ERROR and message is not None
+                and request.path.endswith("/accounts/login/code/confirm/")
+                and str(message) == str(self.error_messages["too_many_login_attempts"])):
+            # The last wrong code, with or without an account behind the address.
+            from .signin import code_attempts_used
+
+            code_attempts_used(request)
         if (getattr(request, "wr_code_attempts_used", False) and level == messages.ERROR
                 and message is not None):
             return  # the code request page explains it (see the module docstring)

@@ -499,7 +499,10 @@ def account_delete(*, user: User, actor: User | None) -> None:
                           note="account deleted")
         membership.delete()
     for invitation in Invitation.objects.select_for_update().filter(
-            email_canonical=user.email_canonical, status=Invitation.Status.PENDING):
+            Q(email_canonical=user.email_canonical) | Q(invited_by=user),
+            status=Invitation.Status.PENDING):
+        # to this mailbox, or sent by this person (once the account is gone it would read
+        # as an invitation from UNHCR)
         _revoke(invitation, actor=actor, now=now, note="account deleted")
     masked = mask_address(user.email)
     # The address leaves with the account: the trail and the invitations keep it masked.

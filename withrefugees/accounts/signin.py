@@ -160,13 +160,23 @@ def log_refusal(request: HttpRequest, username: str, limit: str) -> None:
 CODE_RETRY_SESSION_KEY = "accounts.code_retry_email"
 
 
+def code_attempts_used(request) -> None:
+    """The last allowed wrong code was typed: the code request page comes back with the
+    address *as typed* filled in and one notice, the same whether or not the address has
+    an account (the account's stored spelling, or allauth's other message for an address
+    without one, would tell which addresses have accounts)."""
+    from .forms import TYPED_EMAIL_SESSION_KEY
+
+    request.session[CODE_RETRY_SESSION_KEY] = request.session.get(TYPED_EMAIL_SESSION_KEY, "")
+    request.wr_code_attempts_used = True
+
+
 def _code_rejected(sender, request, user, last_attempt: bool = False, **kwargs) -> None:
     email = getattr(user, "email", "") or ""
     logger.warning("sign-in code rejected: account=%s ip=%s last_attempt=%s",
                    account_label(email), client_ip(request), "yes" if last_attempt else "no")
     if last_attempt:
-        request.session[CODE_RETRY_SESSION_KEY] = email
-        request.wr_code_attempts_used = True
+        code_attempts_used(request)
 
 
 def _second_factor_failed(sender, request, user, reauthentication: bool = False,

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from withrefugees.accounts import services
 from withrefugees.accounts.models import Invitation, Membership
@@ -68,7 +68,7 @@ def officers(request: HttpRequest, lg) -> HttpResponse:
                   status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @workspace_required("accounts.manage_officers")
 def officer_remove(request: HttpRequest, lg, membership_pk: int) -> HttpResponse:
     """Remove an officer of ``lg`` (or oneself: leave), once confirmed: the list's button
@@ -78,7 +78,7 @@ def officer_remove(request: HttpRequest, lg, membership_pk: int) -> HttpResponse
     membership = get_object_or_404(Membership.objects.select_related("user"),
                                    pk=membership_pk, local_government=lg)
     leaving = membership.user_id == request.user.pk
-    if request.POST.get("confirm") != "yes":  # the list's button: ask once more
+    if request.method == "GET" or request.POST.get("confirm") != "yes":  # ask once more
         return render(request, "workspace/officer_remove_confirm.html", {
             "lg": lg, "workspace_page": "officers", "membership": membership,
             "leaving": leaving})
