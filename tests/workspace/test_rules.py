@@ -1,0 +1,56 @@
+"""Every named rule (django-rules, asked through ``accounts.rules.can``) for the five kinds
+of people of the permission matrix, for a local government and for another one. A rule
+added without a row here fails ``test_every_rule_is_in_the_table``."""
+
+import pytest
+import rules
+import rules.rulesets
+
+from withrefugees.accounts.rules import can
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = ["anonymous", "officer", "other_officer", "staff_without_totp", "staff"]
+# rule: which people pass it for the officer's own local government (``lg``)
+TABLE = {
+    "workspace.view": {"officer", "staff"},
+    "accounts.manage_officers": {"officer", "staff"},
+    "accounts.staff_area": {"staff"},
+    "accounts.own_account": {"officer", "other_officer", "staff_without_totp", "staff"},
+    "profiles.edit_profile": {"officer", "staff"},
+    "profiles.moderate_profile": {"staff"},
+}
+
+
+def test_every_rule_is_in_the_table():
+    from withrefugees.accounts import rules as _accounts  # noqa: F401 (registers)
+    from withrefugees.profiles import rules as _profiles  # noqa: F401
+
+    ours = {name for name in rules.rulesets.default_rules
+            if name.split(".")[0] in ("workspace", "accounts", "profiles")}
+    assert ours == set(TABLE)
+
+
+@pytest.mark.parametrize("rule", sorted(TABLE))
+@pytest.mark.parametrize("who", PEOPLE)
+def test_rule(rule, who, lg, officer, other_officer, staff, staff_without_totp):
+    from django.contrib.auth.models import AnonymousUser
+
+    people = {"anonymous": AnonymousUser(), "officer": officer,
+              "other_officer": other_officer, "staff": staff,
+              "staff_without_totp": staff_without_totp}
+    assert can(people[who], rule, lg) is (who in TABLE[rule])
+
+
+def test_a_superuser_without_second_factor_passes_no_staff_rule(lg):
+    from tests.factories import SuperuserFactory
+
+    root = SuperuserFactory(totp=False)
+    assert root.has_perm("campaign.review_signature")  # Django's shortcut for superusers
+    for rule in ("accounts.staff_area", "workspace.view", "profiles.moderate_profile"):
+        assert not can(root, rule, lg)
+
+
+def test_an_unknown_rule_is_an_error_not_a_refusal(officer, lg):
+    with pytest.raises(KeyError):
+        can(officer, "workspace.veiw", lg)
