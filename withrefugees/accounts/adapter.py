@@ -99,7 +99,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 and message is not None):
             return  # the code request page explains it (see the module docstring)
         if message_template == "account/messages/login_code_sent.txt" and message_context:
-            from .forms import TYPED_EMAIL_SESSION_KEY
+            from .signin import TYPED_EMAIL_SESSION_KEY
 
             typed = request.session.get(TYPED_EMAIL_SESSION_KEY)
             if typed:  # as typed: the account's stored spelling would tell that it exists

@@ -37,15 +37,13 @@ from withrefugees.core.services import staff_edit_password
 
 from .signin import (
     CODE_RETRY_SESSION_KEY,
+    TYPED_EMAIL_SESSION_KEY,
     check_sign_in_allowed,
     log_refusal,
     record_sign_in_failure,
 )
 
 logger = logging.getLogger("withrefugees.accounts.security")
-
-#: Session key: the address as typed on the code request page, the one pages show.
-TYPED_EMAIL_SESSION_KEY = "accounts_typed_login_email"
 
 
 class AccessibleAllauthMixin(AccessibleFormMixin):

@@ -158,6 +158,9 @@ def log_refusal(request: HttpRequest, username: str, limit: str) -> None:
 #: Session key: the address whose emailed code was typed wrongly too often (the code page
 #: sends the person back to ask for a new code, with this address filled in).
 CODE_RETRY_SESSION_KEY = "accounts.code_retry_email"
+#: Session key: the address as typed on the code request page, the one pages show
+#: (``forms.RequestLoginCodeForm``; no dots: templates read it).
+TYPED_EMAIL_SESSION_KEY = "accounts_typed_login_email"
 
 
 def code_attempts_used(request) -> None:
@@ -165,8 +168,6 @@ def code_attempts_used(request) -> None:
     address *as typed* filled in and one notice, the same whether or not the address has
     an account (the account's stored spelling, or allauth's other message for an address
     without one, would tell which addresses have accounts)."""
-    from .forms import TYPED_EMAIL_SESSION_KEY
-
     request.session[CODE_RETRY_SESSION_KEY] = request.session.get(TYPED_EMAIL_SESSION_KEY, "")
     request.wr_code_attempts_used = True
 
