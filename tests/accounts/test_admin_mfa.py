@@ -125,6 +125,9 @@ def test_staff_set_up_totp_see_recovery_codes_then_the_admin_opens(client, staff
     codes = codes_page.context["unused_codes"]
     assert len(codes) == 10 and codes[0] in codes_page.content.decode()
     assert 'href="/ja/accounts/2fa/recovery-codes/download/"' in codes_page.content.decode()
+    # what to do with them, and the way on to the admin (found by the new-user trial)
+    assert "スマートフォン以外の場所に保管" in codes_page.content.decode()
+    assert 'class="button button-primary" href="/ja/admin/"' in codes_page.content.decode()
     download = client.get("/ja/accounts/2fa/recovery-codes/download/")
     assert download.status_code == 200 and codes[0] in download.content.decode()
     assert Authenticator.objects.filter(user=staff, type="totp").exists()
@@ -160,7 +163,7 @@ def test_a_sign_in_by_emailed_code_also_asks_for_the_second_factor(client, super
     assert signed_in_user_id(client) is None
     page = client.get("/ja/accounts/2fa/authenticate/")
     body = page.content.decode()
-    assert body[body.index("<main"):].count("<h1") == 1 and "多要素認証" in body
+    assert body[body.index("<main"):].count("<h1") == 1 and "2段階認証" in body  # one term for it on every page
     response = second_factor(client, totp_code())
     assert response.status_code == 302
     assert response["Location"] == "/ja/admin/campaign/signature/"
