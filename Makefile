@@ -28,6 +28,14 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Scripts bundled from npm packages (esbuild, package-lock.json) into build/bundles/, served as
+# static/bundles/ (config/settings.py BUNDLE_DIR): the post counter uses X's own twitter-text.
+BUNDLES := build/bundles/post-counter.js
+build/bundles/post-counter.js: withrefugees/social/assets/post-counter.js node_modules/.installed
+	@mkdir -p build/bundles
+	node_modules/.bin/esbuild $< --bundle --format=iife --global-name=WithRefugeesCounter \
+	  --target=es2020 --minify --legal-comments=eof --log-level=warning --outfile=$@
+
 # GNU gettext (msgfmt) for the ja/en catalogues; installed from Debian's packages when absent.
 .gettext:
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
@@ -45,7 +53,7 @@ var/.messages: $(PO_FILES) | $(VENV)/.installed .gettext
 # withrefugees/core/staticfiles.py, so that a bare `manage.py collectstatic` does the same.
 STATIC_IGNORE :=
 
-$(VAR_DIR)/static/.collected: $(STATIC_FILES) node_modules/.installed config/settings.py \
+$(VAR_DIR)/static/.collected: $(STATIC_FILES) node_modules/.installed $(BUNDLES) config/settings.py \
 		withrefugees/core/staticfiles.py
 	$(MANAGE) collectstatic --noinput -v0 $(STATIC_IGNORE)
 	touch $@
@@ -85,13 +93,13 @@ superuser: release
 .chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
-test: $(VENV)/.installed node_modules/.installed var/.messages .chromium
+test: $(VENV)/.installed node_modules/.installed $(BUNDLES) var/.messages .chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Benchmarks (not part of the test run): see bench/README.md. The public pages against a bare
 # view with wrk (from Debian's packages, installed when absent), on SQLite, and on PostgreSQL
 # too with BENCH_POSTGRES_URL (+ BENCH_REDIS_URL); BENCH_ARGS e.g. "--seconds 5 --uncached".
-bench: $(VENV)/.installed node_modules/.installed var/.messages $(VAR_DIR)/static/.collected
+bench: $(VENV)/.installed node_modules/.installed $(BUNDLES) var/.messages $(VAR_DIR)/static/.collected
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
@@ -105,4 +113,4 @@ messages: $(VENV)/.installed
 	for f in locale/en/LC_MESSAGES/*.po; do msgfilter --keep-header --no-wrap -i "$$f" sed -e d | msgen --no-wrap - | msgattrib --no-wrap --clear-fuzzy --clear-previous -o "$$f"; done
 
 clean:
-	rm -rf $(VENV) node_modules $(VAR_DIR)/static
+	rm -rf $(VENV) node_modules build $(VAR_DIR)/static

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "withrefugees.accounts",
     "withrefugees.places",
     "withrefugees.campaign",
+    "withrefugees.social",
     "withrefugees.profiles",
     "withrefugees.workspace",
     # Sign-in by emailed code or password, second factor, sessions (django-allauth).
@@ -320,6 +321,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Step 2: posts, card images, posters -------------------------------------------------------
+# Noto Sans JP from the npm registry (@expo-google-fonts/noto-sans-jp, package-lock.json): whole
+# TrueType fonts (the web font package splits Japanese into subsets), for the card image
+# (Pillow) and the poster (ReportLab). `manage.py check` fails without them (social.E001).
+CARD_FONT_REGULAR = BASE_DIR / "node_modules" / "@expo-google-fonts" / "noto-sans-jp" \
+    / "400Regular" / "NotoSansJP_400Regular.ttf"
+CARD_FONT_BOLD = BASE_DIR / "node_modules" / "@expo-google-fonts" / "noto-sans-jp" \
+    / "700Bold" / "NotoSansJP_700Bold.ttf"
+
 # --- Languages and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
@@ -332,6 +342,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it even before collectstatic
+# Where `make` writes the scripts it bundles from npm packages (esbuild): served as
+# static/bundles/ (made here so that the static files check finds it before the first build).
+BUNDLE_DIR = BASE_DIR / "build" / "bundles"
+BUNDLE_DIR.mkdir(parents=True, exist_ok=True)
 # The manifest of hashed names (staticfiles.json), kept out of STATIC_ROOT so that it is
 # never served (withrefugees/core/staticfiles.py).
 STATIC_MANIFEST_ROOT = VAR_DIR / "static-manifest"
@@ -352,6 +366,8 @@ STATICFILES_DIRS = [
     ("vendor/noto-sans-jp", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans-jp"),
     ("vendor/design-tokens", BASE_DIR / "node_modules" / "@digital-go-jp" / "design-tokens"
      / "dist"),
+    # Scripts bundled from npm packages by `make` (esbuild; see the Makefile's BUNDLES).
+    ("bundles", BUNDLE_DIR),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -17,3 +17,20 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such local government.") from exc
     return render(request, "profiles/profile.html", {"page": page,
                                                      "lg": page.local_government})
+
+
+# Step 2's images (helper C builds them; see profiles/cards.py).
+def card(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    raise NotImplementedError
+
+
+def qr_svg(request: HttpRequest, pk: int) -> HttpResponse:
+    raise NotImplementedError
+
+
+def qr_png(request: HttpRequest, pk: int) -> HttpResponse:
+    raise NotImplementedError
+
+
+def poster(request: HttpRequest, pk: int) -> HttpResponse:
+    raise NotImplementedError

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, dashboard, members, profile
+from .views import account, dashboard, members, post, posted_links, profile
 
 app_name = "workspace"
 urlpatterns = [
@@ -9,6 +9,11 @@ urlpatterns = [
     path("<int:lg_pk>/", dashboard.dashboard, name="dashboard"),
     path("<int:lg_pk>/profile/", profile.profile_edit, name="profile"),
     path("<int:lg_pk>/officers/", members.officers, name="officers"),
+    # Step 2: the post kit and the addresses of the posts made.
+    path("<int:lg_pk>/post/", post.post_kit, name="post_kit"),
+    path("<int:lg_pk>/post/links/", posted_links.posted_links, name="posted_links"),
+    path("<int:lg_pk>/post/links/<int:link_pk>/remove/", posted_links.posted_link_remove,
+         name="posted_link_remove"),
     path("<int:lg_pk>/officers/<int:membership_pk>/remove/", members.officer_remove,
          name="officer_remove"),
     path("<int:lg_pk>/invitations/<int:invitation_pk>/revoke/", members.invitation_revoke,
