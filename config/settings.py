@@ -322,6 +322,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Step 2: posts, card images, posters -------------------------------------------------------
+# Mastodon servers whose post addresses are accepted besides the well-known ones listed in
+# withrefugees/social/links.py (comma-separated host names, e.g. "mstdn.example.jp").
+SOCIAL_MASTODON_HOSTS = env.list("SOCIAL_MASTODON_HOSTS", default=[])
 # Noto Sans JP from the npm registry (@expo-google-fonts/noto-sans-jp, package-lock.json): whole
 # TrueType fonts (the web font package splits Japanese into subsets), for the card image
 # (Pillow) and the poster (ReportLab). `manage.py check` fails without them (social.E001).

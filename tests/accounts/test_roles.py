@@ -26,14 +26,17 @@ def review_url(signature) -> str:
 
 
 def test_roles_sync_creates_the_reviewer_group_with_exactly_its_permissions():
-    assert roles_sync() == {REVIEWERS: 13}
+    assert roles_sync() == {REVIEWERS: 21}
     assert perms(Group.objects.get(name=REVIEWERS)) == ROLES[REVIEWERS] == {
         "campaign.view_signature", "campaign.view_signatureawaitingreview",
         "campaign.review_signature", "campaign.view_rejectionreason",
         "campaign.view_statementversion", "campaign.view_statementtext",
         "core.view_auditentry", "core.view_outboundemail",
         "core.retry_outboundemail", "profiles.view_profile", "profiles.change_profile",
-        "profiles.view_socialaccount", "places.view_localgovernment"}
+        "profiles.view_socialaccount", "places.view_localgovernment",
+        "social.view_posttemplate", "social.change_posttemplate", "social.view_mention",
+        "social.add_mention", "social.change_mention", "social.delete_mention",
+        "social.view_postedlink", "social.change_postedlink"}
 
 
 def test_roles_sync_is_idempotent_and_undoes_edits_of_the_role():

@@ -20,5 +20,7 @@ from tests.workspace.conftest import (  # noqa: F401 (fixtures)
 @pytest.fixture
 def signatory(lg):  # noqa: F811 (the fixture above)
     """``lg`` (府中市) once its signature is published."""
-    SignatureFactory(local_government=lg, status="published")
+    from django.utils import timezone
+
+    SignatureFactory(local_government=lg, status="published", published_at=timezone.now())
     return lg

@@ -288,6 +288,7 @@ def test_queries_do_not_grow_with_rows_officers_or_signatures(client, officer, m
     large = count()
     assert large == small
     # Session, user and user session (6 with the savepoint), the gate (the local government,
-    # my memberships), its officers, its signature, its profile, the activity.
-    with django_assert_max_num_queries(13):
+    # my memberships), its officers, its signature, its profile, its posted links (step 2),
+    # the activity.
+    with django_assert_max_num_queries(14):
         client.get(url(lg))

@@ -34,5 +34,16 @@ ROLES: dict[str, frozenset[str]] = {
         # Officers of local governments (added and removed through accounts.services under
         # the rule accounts.manage_officers): the local government field's autocomplete.
         "places.view_localgovernment",
+        # Step 2: the ready-made posts and the UNHCR accounts they mention (edited through
+        # social.services_posts, audited); posted links, hidden or shown again with a
+        # reason (social.services.posted_link_hide/show).
+        "social.view_posttemplate",
+        "social.change_posttemplate",
+        "social.view_mention",
+        "social.add_mention",
+        "social.change_mention",
+        "social.delete_mention",
+        "social.view_postedlink",
+        "social.change_postedlink",
     }),
 }

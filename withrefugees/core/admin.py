@@ -54,6 +54,8 @@ VERB_LABELS = {
     "moderate": _("fields hidden or shown by staff"),
     "add": _("added"),
     "remove": _("removed"),
+    "hide": _("hidden"),
+    "show": _("shown again"),
     "accept": _("accepted"),
     "revoke": _("revoked"),
 }

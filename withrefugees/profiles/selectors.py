@@ -5,6 +5,7 @@ reads the step apps; step apps never import it)."""
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from withrefugees.campaign import selectors as campaign_selectors
 from withrefugees.core.models import CONTENT_LANGUAGES
 from withrefugees.places.models import LocalGovernment
+from withrefugees.social import selectors as social_selectors
 
 from .models import HIDEABLE_FIELDS, Profile, SocialAccount
 
@@ -134,10 +136,8 @@ class ProfilePage:
         return bool(self.sections) and self.sections[0].done
 
 
-#: Steps 2–4, shown as not started until their apps provide a section.
+#: Steps 3–4, shown as not started until their apps provide a section.
 LATER_STEPS = (
-    ("post", 2, _("Post"),
-     _("Share your participation on social media with #WithRefugees.")),
     ("act", 3, _("Act with UNHCR"),
      _("Hold events such as the blue light-up of landmarks on World Refugee Day (20 June), "
        "photo exhibitions, film screenings and forums.")),
@@ -147,13 +147,61 @@ LATER_STEPS = (
 )
 
 
+@dataclass(frozen=True)
+class PostSection:
+    """Step 2 on the profile page: ``links``, the posted links the public sees (not hidden
+    by staff), newest first, at most ``social.selectors.PUBLIC_LIMIT`` (``more``: there are
+    older ones not listed); for signatories, what visitors may share or print: ``card_url``
+    (the card image, "" while there is none), ``qr_svg_url``, ``qr_png_url``,
+    ``poster_url`` (all "" for a local government that has not signed)."""
+
+    links: list = field(default_factory=list)
+    more: bool = False
+    card_url: str = ""
+    qr_svg_url: str = ""
+    qr_png_url: str = ""
+    poster_url: str = ""
+
+    @property
+    def done(self) -> bool:
+        return bool(self.links)
+
+
+def post_section(local_government: LocalGovernment, profile: Profile, *,
+                 signatory: bool) -> PostSection:
+    """Step 2's section of ``local_government``'s profile page. Reads the links (one query)
+    only when ``local_government`` was loaded with the annotation
+    ``has_public_posted_links`` True (``profile_page``); none otherwise. The card's address
+    needs no query (``cards.card_url`` told that it is a signatory)."""
+    links: list = []
+    more = False
+    if getattr(local_government, "has_public_posted_links", True):
+        limit = social_selectors.PUBLIC_LIMIT
+        links = social_selectors.public_posted_links(local_government, limit=limit + 1)
+        more, links = len(links) > limit, links[:limit]
+    if not signatory:
+        return PostSection(links=links, more=more)
+    from . import cards  # (cards reads this module)
+
+    pk = local_government.pk
+    return PostSection(
+        links=links, more=more,
+        card_url=cards.card_url(local_government, profile, signatory=True),
+        qr_svg_url=reverse("profiles:qr_svg", args=[pk]),
+        qr_png_url=reverse("profiles:qr_png", args=[pk]),
+        poster_url=reverse("profiles:poster", args=[pk]))
+
+
 def profile_page(pk: int) -> ProfilePage:
     """The public profile page of the local government ``pk``, signatory or not (three
-    queries whatever the profile holds; four for a signature from the campaign's records,
-    whose sources are read with it). Raises ``LocalGovernment.DoesNotExist`` for an
+    queries whatever the profile holds; one more for a signature from the campaign's
+    records, whose sources are read with it, and one more when it has posted links the
+    public sees, however many). Raises ``LocalGovernment.DoesNotExist`` for an
     unknown ``pk`` and for a place typed in by a signer (``source=submitted``) that has no
     published signature."""
-    lg = local_governments_with_profile().get(pk=pk)
+    lg = (local_governments_with_profile()
+          .annotate(has_public_posted_links=social_selectors.has_public_posted_links())
+          .get(pk=pk))
     profile = profile_for(lg)
     language = (get_language() or CONTENT_LANGUAGES[0])[:2]
     sign = campaign_selectors.profile_section(lg)
@@ -163,6 +211,10 @@ def profile_page(pk: int) -> ProfilePage:
         raise LocalGovernment.DoesNotExist("a submitted place without a published signature")
     sections = [StepSection(key="sign", number=1, title=_("Sign"), status=sign.status,
                             template="profiles/sections/sign.html", data=sign)]
+    post = post_section(lg, profile, signatory=sign.status == "done")
+    sections.append(StepSection(key="post", number=2, title=_("Post"),
+                                status="done" if post.done else "not_started",
+                                template="profiles/sections/post.html", data=post))
     sections += [StepSection(key=key, number=number, title=title, status="not_started",
                              template="profiles/sections/not_started.html", data=about)
                  for key, number, title, about in LATER_STEPS]

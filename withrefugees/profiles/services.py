@@ -21,6 +21,7 @@ from withrefugees.places.models import LocalGovernment
 
 from .logos import logo_process
 from .models import HIDEABLE_FIELDS, Profile, SocialAccount, validate_hidden_fields
+from .tasks import card_render_queue
 
 #: The profile's own fields a ``profile_update`` may change (the logo and social accounts
 #: are handled apart).
@@ -147,6 +148,7 @@ def profile_update(
         changes["social_accounts"] = [old_accounts, new_accounts]
     audit_record(target=profile, action="profile.create" if created else "profile.update",
                  actor=actor, changes=changes, note=note)
+    card_render_queue(local_government_id=local_government.pk)  # the card shows the names
     return profile
 
 
@@ -181,6 +183,7 @@ def profile_hide_fields(*, profile: Profile, fields: Iterable[str],
     locked.save(update_fields=["hidden_fields", "updated_at"])
     audit_record(target=locked, action="profile.moderate", actor=actor,
                  changes={"hidden_fields": [old, new]}, note=note)
+    card_render_queue(local_government_id=locked.local_government_id)
     return locked
 
 

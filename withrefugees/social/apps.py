@@ -10,3 +10,6 @@ class SocialConfig(AppConfig):
     name = "withrefugees.social"
     label = "social"
     verbose_name = _("Step 2: posts")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 (registers social.E001)

@@ -1,9 +1,10 @@
 """The length of a post as each network counts it, and its limit there.
 
-``count(text, network)`` gives a ``Count``; ``counts(text)`` one per network of
-``NETWORKS``. The browser counts with the same rules (``assets/post-counter.js``, bundled
-with npm's ``twitter-text`` by ``make``); ``tests/social/test_counting.py`` checks both
-against npm ``twitter-text`` and against each other.
+``count(text, key)`` gives a ``Count``; ``counts(text)`` one per rule of ``RULES``. The
+browser counts with the same rules (``assets/post-counter.js``, bundled with npm's
+``twitter-text`` by ``make``); ``tests/social/test_counting.py`` checks the server against
+npm ``twitter-text`` and ``Intl.Segmenter``, ``tests/social/test_counting_browser.py`` the
+browser against the server.
 
 Line endings are counted as the browser's text box holds them: a form sends ``\\r\\n`` for
 each line break (HTML's form submission), the text box's ``value`` has ``\\n``, and X counts
@@ -11,12 +12,24 @@ what the officer sees; so ``\\r\\n`` and ``\\r`` become ``\\n`` before any count
 
 The rules and their sources:
 
-- **X**: weighted length, limit 280 (twitter-text 3 ``parseTweet``: code points in the
-  ranges U+0000–U+10FF, U+2000–U+200D, U+2010–U+201F, U+2032–U+2037 weigh 1, all others 2;
-  an emoji, however many code points, weighs 2; any URL weighs 23; the text is NFC
-  normalised first). Counted by ``twitter-text-parser`` (PyPI), a port of X's
-  ``twitter-text``; its emoji list is Unicode Emoji 12.0, the browser bundle's twemoji-parser
-  is pinned to 12.1 (package.json ``overrides``) so that both know the same emoji.
+- **X**: weighted length, limit 280: what npm ``twitter-text`` 3.1.0 ``parseTweet`` gives,
+  which is what the browser runs (twitter-text 3 config: the text is NFC normalised; code
+  points in U+0000–U+10FF, U+2000–U+200D, U+2010–U+201F, U+2032–U+2037 weigh 1, all others 2;
+  an emoji that its ``twemoji-parser`` knows weighs 2 however many code points it has; any
+  URL weighs 23). The server takes the URL patterns, weights and Unicode Emoji 12.0 list
+  (``emoji-test.txt``) of ``twitter-text-parser`` (PyPI, a port of twitter-text) and counts
+  as npm does where the port does not (``tests/social/test_counting.py`` checks all 3,836
+  lines of that list and the corpus against npm):
+
+  - emoji: the sequences twemoji-parser 12.1.3 (package.json ``overrides``) knows: the
+    fully-qualified ones, and keycaps without U+FE0F, minus 👁️‍🗨️ and ♾️, which it lacks
+    (👁‍🗨 without U+FE0F it knows); single code points except ©, ®, ™ and ♟, which it knows
+    only with U+FE0F. The port also takes minimally-qualified and unqualified sequences
+    (👱‍♂ without U+FE0F) as one emoji where npm counts their parts (2 + 1 + 2);
+  - URLs: a domain is valid as twitter-text's ``lib/idna.js`` says (each ``.``-separated
+    label 1–63 characters once punycoded, ``punycode.toASCII`` also splitting at 。．｡),
+    not as Python's IDNA 2003 codec says (its nameprep refuses Arabic or Hebrew glued to
+    Latin letters and tag characters, and it splits at 。 first).
 - **Bluesky**: 300 grapheme clusters (Unicode UAX #29 extended grapheme clusters: what
   Bluesky's app and ``@atproto/api`` ``RichText.graphemeLength`` count); URLs count in full.
 - **Threads**: 500 characters, an emoji counting its UTF-8 bytes (Meta, Threads API, "Posts":
@@ -35,19 +48,36 @@ The rules and their sources:
   in a text": an emoji such as 🍎 counts 2).
 """
 
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import regex
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from twitter_text import extract_urls_with_indices, parse_tweet
+from twitter_text.config import config as twitter_config
+from twitter_text.get_character_weight import get_character_weight
+from twitter_text.regexp.emoji import emoji_list
+from twitter_text.regexp.extract_url import extract_url
+from twitter_text.regexp.invalid_url_without_protocol_preceding_chars import (
+    invalid_url_without_protocol_preceding_chars,
+)
+from twitter_text.regexp.valid_ascii_domain import valid_ascii_domain
+from twitter_text.regexp.valid_cctld import valid_cctld
+from twitter_text.regexp.valid_domain_chars import valid_domain_chars
+from twitter_text.regexp.valid_gtld import valid_gtld
+from twitter_text.regexp.valid_punycode import valid_punycode
+from twitter_text.regexp.valid_tco_url import valid_tco_url
 
 from .models import Network
 
-#: A text longer than this (code points) is not counted at all (no network takes it):
-#: ``TooLong``. Keeps a request from making the server count megabytes.
-MAX_TEXT = 70_000
+#: A text longer than this (code points) is not counted at all: ``TooLong``. A post of the
+#: kit is a few hundred characters; only Facebook takes more than 5,000 (63,206), and no
+#: campaign post comes near that. The bound keeps a count cheap: twitter-text's URL pattern
+#: is quadratic on some texts (e.g. a URL path of repeated ``(a)``: about 1.6 s at 10,000
+#: characters on the server, 0.3 s in the browser, measured; 80 s at 70,000).
+MAX_TEXT = 10_000
 
 _GRAPHEME = regex.compile(r"\X")
 _EMOJI_CLUSTER = regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3")
@@ -64,9 +94,214 @@ def normalise_newlines(text: str) -> str:
     return _NEWLINES.sub("\n", text)
 
 
+# X: twitter-text 3 (weights, 280, a URL 23, an emoji 2; weights in hundredths: ``scale``).
+_X = twitter_config["defaults"]
+_ASTRAL = regex.compile("[\U00010000-\U0010ffff]")
+
+
+def _utf16(text: str) -> str:
+    """``text`` as JavaScript holds it: one character per UTF-16 code unit (a surrogate pair
+    for a code point past U+FFFF), so that twitter-text's patterns and indices work on it as
+    they do in the browser."""
+
+    def pair(match: regex.Match) -> str:
+        offset = ord(match.group()) - 0x10000
+        return chr(0xD800 + (offset >> 10)) + chr(0xDC00 + (offset & 0x3FF))
+
+    return _ASTRAL.sub(pair, text)
+
+
+def _from_utf16(units: str) -> str:
+    return units.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
+# twemoji-parser 12.1.3's emoji (see the module docstring), as code points of emoji-test.txt.
+_TWEMOJI_LACKS = {"1F441 FE0F 200D 1F5E8 FE0F", "267E FE0F", "00A9", "00AE", "2122", "265F"}
+_TWEMOJI_ALSO = {"1F441 200D 1F5E8"}
+
+
+def _twemoji_knows(codepoints: str, status: str) -> bool:
+    if codepoints in _TWEMOJI_LACKS:
+        return False
+    many = " " in codepoints
+    return (not many or status == "fully-qualified" or codepoints in _TWEMOJI_ALSO
+            or codepoints.endswith(" 20E3"))  # keycaps, with or without U+FE0F
+
+
+_EMOJI = frozenset(  # in UTF-16 code units
+    _utf16("".join(chr(int(c, 16)) for c in e.codepoint.split()))
+    for e in emoji_list if _twemoji_knows(e.codepoint, e.status)
+)
+_EMOJI_FIRST = frozenset(e[0] for e in _EMOJI)
+_EMOJI_LONGEST = max(map(len, _EMOJI))
+
+
+def _emoji_starts(units: str) -> dict[int, int]:
+    """{start: end} of the emoji in ``units`` (UTF-16), left to right, the longest at each
+    place (as twemoji-parser's pattern, longest sequences first, finds them)."""
+    spans, i = {}, 0
+    while i < len(units):
+        if units[i] in _EMOJI_FIRST:
+            for n in range(min(_EMOJI_LONGEST, len(units) - i), 0, -1):
+                if units[i:i + n] in _EMOJI:
+                    spans[i] = i + n
+                    i += n - 1
+                    break
+        i += 1
+    return spans
+
+
+_PUNYCODE_SEPARATORS = regex.compile("[.\u3002\uff0e\uff61]")
+_PUNYCODE_ENCODED = regex.compile("[^\x20-\x7e]")  # punycode.js 1.4.1, what esbuild bundles
+
+
+def _punycoded_length(label: str) -> int:
+    """``punycode.toASCII(label).length`` (punycode.js; ``label`` in UTF-16 code units)."""
+    parts = _PUNYCODE_SEPARATORS.split(label)
+    return len(parts) - 1 + sum(
+        4 + len(_from_utf16(part).encode("punycode")) if _PUNYCODE_ENCODED.search(part)
+        else len(part)
+        for part in parts
+    )
+
+
+def _valid_url(url: str, protocol: str, domain: str) -> bool:
+    """twitter-text ``isValidUrl`` with its ``lib/idna.js`` ``toAscii``."""
+    if domain.startswith("xn--") and not valid_ascii_domain.search(domain):
+        return False
+    if not all(1 <= _punycoded_length(label) <= 63 for label in domain.split(".")):
+        return False
+    return len(protocol) + len(url) <= 4096
+
+
+# Where a URL's domain can lie: a run of domain characters, "-", "_" and "."; and where a
+# top-level domain can start (after a "." of such a run), as twitter-text's pattern says.
+_DOMAIN_RUN = re.compile(f"(?:{valid_domain_chars.pattern}|[-_.])+", re.IGNORECASE)
+_TLD = re.compile(f"(?:{valid_gtld.pattern}|{valid_cctld.pattern}|{valid_punycode.pattern})",
+                  re.IGNORECASE)
+# The top-level domains of those two lists ("(?:(?:com|net|...)(?=...))"), lower case: an
+# ASCII one must be the whole run of letters and digits after its "." (the pattern's
+# look-ahead), which rules out most places before trying the pattern.
+_TLDS = frozenset(
+    name.lower() for tlds in (valid_gtld, valid_cctld)
+    for name in tlds.pattern.split("(?:(?:", 1)[1].split(")(?=", 1)[0].split("|")
+)
+_ALNUM_RUN = re.compile("[0-9a-z]*", re.IGNORECASE)
+
+
+def _tld_at(units: str, i: int) -> bool:
+    """Whether twitter-text's top-level domain pattern matches at ``units[i]``."""
+    if i < len(units) and units[i].isascii() and units[i:i + 4].lower() != "xn--":
+        if _ALNUM_RUN.match(units, i).group().lower() not in _TLDS:
+            return False
+    return _TLD.match(units, i) is not None
+
+
+def _url_starts(units: str) -> list[tuple[int, int]]:
+    """The ranges ``[a, b)``, by ``a``, outside which twitter-text's URL pattern cannot start
+    a match. Its domain lies in one run of ``_DOMAIN_RUN``, between full stops with a domain
+    character on both sides (labels start and end with one), and ends with a top-level domain
+    after a label with no ``_`` (or after the last ``_`` of that label); the pattern starts at
+    most 9 characters (a preceding character and ``https://``) before the domain. Trying
+    the pattern everywhere costs time growing with the square of a run of dotted text (e.g.
+    Japanese with ASCII full stops); here it is tried where it either matches or fails at
+    once."""
+    ranges = []
+
+    def inner(i: int, run: re.Match) -> bool:
+        return run.start() <= i < run.end() and units[i] not in "-_."
+
+    for run in _DOMAIN_RUN.finditer(units):
+        part, last, piece = run.start(), -1, run.start()  # part: no unusable "." in it
+        dot = units.find(".", run.start(), run.end())
+        while dot != -1:
+            if inner(dot - 1, run) and _tld_at(units, dot + 1):
+                underscore = units.rfind("_", piece, dot)
+                if underscore == -1:
+                    last = dot + 1
+                else:
+                    ranges.append((max(0, underscore + 1 - 9), dot + 1))
+            if not (inner(dot - 1, run) and inner(dot + 1, run)):
+                if last != -1:
+                    ranges.append((max(0, part - 9), last))
+                part, last = dot + 1, -1
+            piece = dot + 1
+            dot = units.find(".", dot + 1, run.end())
+        if last != -1:
+            ranges.append((max(0, part - 9), last))
+    return sorted(ranges)
+
+
+def _url_matches(units: str):
+    """``extract_url.finditer(units)``, trying only where a match can start."""
+    pos = 0
+    for start, stop in _url_starts(units):
+        at = max(start, pos)
+        while at < stop:
+            match = extract_url.match(units, at)
+            if match:
+                yield match
+                at = pos = match.end()
+            else:
+                at += 1
+
+
+def _urls(units: str) -> list[tuple[int, int, str]]:
+    """The URLs X finds in ``units`` (UTF-16, see ``_utf16``): ``(start, end, url)``
+    (twitter-text ``extractUrlsWithIndices``: with or without a scheme; a t.co URL without
+    more path). ``end - start`` can differ from ``len(url)`` as in twitter-text."""
+    if "." not in units:
+        return []
+    urls = []
+    for match in _url_matches(units):
+        _, before, url, protocol, domain, _, path, _ = match.groups()
+        end = match.end()
+        start = end - len(url)
+        if not _valid_url(url, protocol or "https://", domain):
+            continue
+        if protocol is None:
+            if invalid_url_without_protocol_preceding_chars.match(before):
+                continue
+            found, ascii_end = [], 0
+            for ascii_domain in valid_ascii_domain.finditer(domain):
+                ascii_start = domain.find(ascii_domain.group(), ascii_end)  # as indexOf
+                ascii_end = ascii_start + len(ascii_domain.group())
+                found.append((start + ascii_start, start + ascii_end, ascii_domain.group()))
+            if not found:
+                continue
+            if path:  # the path and query go with the last ASCII domain
+                last_start, _, last_url = found[-1]
+                found[-1] = (last_start, end, url.replace(domain, last_url, 1))
+            urls.extend(found)
+        else:
+            tco = valid_tco_url.search(url)
+            if tco:
+                if tco.group(1) and len(tco.group(1)) > 40:
+                    continue
+                url = tco.group(0)
+                end = start + len(url)
+            urls.append((start, end, url))
+    return urls
+
+
 def x_length(text: str) -> int:
-    """X's weighted length (twitter-text ``parseTweet(text).weightedLength``)."""
-    return parse_tweet(text).weightedLength
+    """X's weighted length (npm twitter-text ``parseTweet(text).weightedLength``)."""
+    units = _utf16(unicodedata.normalize("NFC", text))
+    # What starts where: {index: (next index, weight)}; a URL before an emoji.
+    spans = {start: (end, _X["default_weight"]) for start, end in _emoji_starts(units).items()}
+    url_weight = _X["transformed_url_length"] * _X["scale"]
+    spans.update((start, (start + len(url), url_weight)) for start, _, url in _urls(units))
+    total = i = 0
+    while i < len(units):
+        if i in spans:
+            i, weight = spans[i]
+            total += weight
+            continue
+        if "\ud800" <= units[i] <= "\udbff" and "\udc00" <= units[i + 1:i + 2] <= "\udfff":
+            i += 1  # a surrogate pair weighs as its second half
+        total += get_character_weight(units[i], _X)
+        i += 1
+    return total // _X["scale"]
 
 
 def graphemes(text: str) -> int:
@@ -88,16 +323,16 @@ def threads_length(text: str) -> int:
 def mastodon_length(text: str) -> int:
     """Grapheme clusters once each ``http(s)://`` URL is 23 characters and each
     ``@user@server`` is ``@user``."""
+    units = _utf16(text)
     pieces, last = [], 0
-    for entity in extract_urls_with_indices(text):
-        start, end = entity["indices"]
-        if not entity["url"].lower().startswith(("http://", "https://")):
+    for start, end, url in _urls(units):
+        if not url.lower().startswith(("http://", "https://")):
             continue
-        pieces.append(text[last:start])
+        pieces.append(units[last:start])
         pieces.append("x" * 23)
         last = end
-    pieces.append(text[last:])
-    flat = "".join(pieces)
+    pieces.append(units[last:])
+    flat = _from_utf16("".join(pieces))
     flat = _REMOTE_MENTION.sub(lambda m: "@" + m.group(1), flat)
     return graphemes(flat)
 

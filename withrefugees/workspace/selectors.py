@@ -3,8 +3,9 @@ government stands on the four steps, what to do next, the days until World Refug
 its own time zone, and its recent activity from the audit trail.
 
 Steps are a list of descriptors (``STEPS``): each names the step and a *provider*, a function
-``(local_government) -> StepStatus``. Step 1's provider reads the signatures; steps 2–4 have
-none yet and show as "not started" with a link to the page that explains them. When a step
+``(local_government) -> StepStatus``. Step 1's provider reads the signatures, step 2's the
+posted links (``social.selectors``); steps 3–4 have none yet and show as "not started" with a
+link to the page that explains them. When a step
 app exists, it gives its provider (e.g. ``social.selectors.workspace_step``) and the
 descriptor points to it: the dashboard and its template do not change.
 """
@@ -22,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from withrefugees.accounts.models import Invitation, Membership
 from withrefugees.accounts.rules import officer_local_government_ids
@@ -29,6 +31,7 @@ from withrefugees.campaign.services import local_government_time_zones
 from withrefugees.core.models import AuditEntry
 from withrefugees.places.models import LocalGovernment
 from withrefugees.profiles.selectors import profile_for
+from withrefugees.social import selectors as social_selectors
 
 # --- The local governments of an officer --------------------------------------------------
 
@@ -195,13 +198,48 @@ def sign_step(local_government: LocalGovernment) -> StepStatus:
                       link_text=_("Sign the statement"), detail=detail)
 
 
+@dataclass(frozen=True)
+class PostDetail:
+    """Step 2 for the workspace: how many posted links are ``visible`` on the public profile
+    and how many ``hidden`` by staff; ``kit_url`` (the post kit), ``links_url`` (record and
+    list posted links), ``explained_url`` (the public page that explains the steps)."""
+
+    visible: int = 0
+    hidden: int = 0
+    kit_url: str = ""
+    links_url: str = ""
+    explained_url: str = ""
+
+
+def post_step(local_government: LocalGovernment) -> StepStatus:
+    """Step 2 (Post): done once at least one posted link is visible on the public profile
+    (recorded by an officer and not hidden by staff), else not started; links the post kit
+    (one query: ``social.selectors.posted_link_counts``). There is no "in progress": a post
+    either was made and recorded or not."""
+    counts = social_selectors.posted_link_counts(local_government)
+    detail = PostDetail(
+        visible=counts.visible, hidden=counts.hidden,
+        kit_url=reverse("workspace:post_kit", args=[local_government.pk]),
+        links_url=reverse("workspace:posted_links", args=[local_government.pk]),
+        explained_url=reverse("campaign:home") + "#steps-title")
+    if counts.visible:
+        summary = ngettext_lazy("%(n)d post recorded and shown on the public profile.",
+                                "%(n)d posts recorded and shown on the public profile.",
+                                "n") % {"n": counts.visible}
+        return StepStatus(DONE, summary, url=detail.kit_url,
+                          link_text=_("Open the post kit for more posts"), detail=detail)
+    return StepStatus(NOT_STARTED, _("No post recorded yet."), url=detail.kit_url,
+                      link_text=_("Open the post kit"), detail=detail)
+
+
 STEPS: tuple[StepDescriptor, ...] = (
     StepDescriptor("sign", 1, _("Sign"),
                    _("Sign the Cities #WithRefugees statement online. UNHCR checks it and "
                      "lists your local government."),
                    provider=sign_step, template="workspace/steps/sign.html"),
     StepDescriptor("post", 2, _("Post"),
-                   _("Share your participation on social media with #WithRefugees.")),
+                   _("Share your participation on social media with #WithRefugees."),
+                   provider=post_step, template="workspace/steps/post.html"),
     StepDescriptor("act", 3, _("Act with UNHCR"),
                    _("Hold events such as the blue light-up of landmarks on World Refugee "
                      "Day (20 June), photo exhibitions, film screenings and forums.")),
@@ -301,6 +339,10 @@ ACTION_TEXTS: dict[str, str | Promise] = {
     "invitation.revoke": _("revoked an invitation"),
     "invitation.resend": _("sent an invitation again"),
     "account.delete": _("deleted their account"),
+    "posted_link.add": _("recorded the address of a post"),
+    "posted_link.remove": _("removed the address of a post"),
+    "posted_link.hide": _("hid the address of a post"),
+    "posted_link.show": _("showed the address of a post again"),
 }
 #: A membership change the officer made about themselves.
 JOINED = _("joined as an officer")
@@ -341,15 +383,17 @@ def _names_local_government(lg_pk: int) -> Q:
 def activity_entries(local_government: LocalGovernment, *,
                      limit: int = 20) -> list[AuditEntry]:
     """The latest ``limit`` audit rows about the local government's records, newest first,
-    with their actors: its signatures, its profile, its memberships and invitations
+    with their actors: its signatures, its profile, its posted links, its memberships and
+    invitations
     (current ones by id; deleted ones by the local government named in their changes).
     One query, whatever the number of rows, officers or signatures. Never another local
     government's rows."""
     lg_pk = local_government.pk
     signature_model = local_government.signatures.model
     profile_model = type(profile_for(local_government))
+    posted_links = social_selectors.posted_link_ids(lg_pk)
     kinds = ContentType.objects.get_for_models(Membership, Invitation, signature_model,
-                                               profile_model)
+                                               profile_model, posted_links.model)
     ct = {model._meta.model_name: content_type for model, content_type in kinds.items()}
     profile_ids = _as_ids(profile_model.objects.filter(local_government_id=lg_pk))
     where = (
@@ -361,6 +405,9 @@ def activity_entries(local_government: LocalGovernment, *,
               | _names_local_government(lg_pk)))
         | (Q(content_type=ct["invitation"])
            & (Q(object_id__in=_as_ids(Invitation.objects.filter(local_government_id=lg_pk)))
+              | _names_local_government(lg_pk)))
+        | (Q(content_type=ct["postedlink"])
+           & (Q(object_id__in=_as_ids(posted_links))
               | _names_local_government(lg_pk)))
     )
     return list(AuditEntry.objects.filter(where).select_related("actor")
@@ -424,7 +471,7 @@ class Dashboard:
 
 def dashboard(local_government: LocalGovernment) -> Dashboard:
     """The dashboard of ``local_government`` (a constant number of queries: officers,
-    signature, profile, activity)."""
+    signature, posted links, profile, activity)."""
     officer_ids = list(Membership.objects.filter(local_government=local_government)
                        .values_list("user_id", flat=True))
     step_list = steps(local_government)

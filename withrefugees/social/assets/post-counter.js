@@ -1,6 +1,8 @@
 // The length of a post as each network counts it: the browser's side of
-// withrefugees/social/counting.py (the same rules; see its docstring for the sources).
-// Bundled by `make` (esbuild) into static/bundles/post-counter.js as the global
+// withrefugees/social/counting.py (the same rules; see its docstring for the sources). X is
+// npm twitter-text's own parseTweet, the reference the server's count is tested against
+// (tests/social/test_counting.py; this file against the server: test_counting_browser.py).
+// Bundled by `make` (esbuild) into build/bundles/post-counter.js (static/bundles/) as the global
 // WithRefugeesCounter: WithRefugeesCounter.count(text, key) -> integer,
 // WithRefugeesCounter.counts(text) -> {key: integer}, WithRefugeesCounter.LIMITS.
 import twitterText from "twitter-text";

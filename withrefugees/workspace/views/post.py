@@ -1,11 +1,254 @@
-"""Step 2 in the workspace: the post kit (ready-made posts, counts per network, share links,
-copy). Helper B builds it."""
+"""Step 2 in the workspace: the post kit (gate ``social.use_kit``).
 
+Ready-made posts (``social.posts``) with the local government's name and public profile
+address filled in, in Japanese or English (``?language=``, the page's language by default);
+for each, a text box the officer edits, its length on each network (``social.counting``),
+share links (``social.sharing``) and a copy button. With JavaScript the counts and share
+links follow the typing (``static/js/post-kit.js`` with the ``WithRefugeesCounter`` bundle);
+without it, "Check length" posts the texts back and the page shows the server's counts and
+links for exactly what was typed. Nothing is saved: an edit is for one use, and a text
+stays only in the officer's browser (and this one response).
+
+Also links to the card image, QR code and poster of a signatory (``profiles``) and to the
+page where officers record the addresses of their posts."""
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
 
+from withrefugees.core.forms import AccessibleForm
+from withrefugees.core.mail import absolute_url
+from withrefugees.profiles.cards import card_url
+from withrefugees.profiles.selectors import profile_for
+from withrefugees.social import counting, posts, sharing
+
+from .. import selectors
 from ..access import workspace_required
 
+#: The messages of the counts, shared by the server's page and the script (which fills in
+#: ``%(n)s``, ``%(network)s``, ``%(list)s``, ``%(length)s``, ``%(limit)s`` itself).
+MESSAGES = {
+    "fits": _("Fits"),
+    "over": _("Too long: cut %(n)s"),
+    "forbidden": _("Remove < and >: YouTube does not accept them"),
+    "summary_x": _("X: %(length)s of %(limit)s."),
+    "summary_fits": _("Fits every network."),
+    "summary_problems": _("Does not fit: %(list)s."),
+    "item_over": _("%(network)s (cut %(n)s)"),
+    "item_forbidden": _("%(network)s (remove < and >)"),
+    "separator": pgettext_lazy("between the items of a list", ", "),
+    "too_long": _("Too long to count (more than %(max)s characters)."),
+    "not_counted": _("Not counted: see the problem above the text box."),
+    "copied": _("Copied. Paste it into your post."),
+    "copy_failed": _("Could not copy. The text is selected: copy it with Ctrl+C (⌘+C on a "
+                     "Mac), or press and hold it on a phone."),
+}
 
+LANGUAGE_CHOICES = [("ja", _("Japanese")), ("en", _("English"))]
+
+
+def number(n: int) -> str:
+    """``1,234``: as the script writes numbers (``toLocaleString("en-US")``)."""
+    return f"{n:,}"
+
+
+class PostLanguageForm(AccessibleForm):
+    language = forms.ChoiceField(
+        label=_("Language of the posts"), choices=LANGUAGE_CHOICES,
+        help_text=_("Only the posts change language; this page stays as it is."))
+
+
+class PostTextsForm(AccessibleForm):
+    """One text box per ready-made post (``text_<key>``), as typed: nothing is stripped.
+    A text of more than ``counting.MAX_TEXT`` characters is refused (code
+    ``post_text_too_long``) and shown again as it was; control characters are refused by
+    ``AccessibleForm``."""
+
+    def __init__(self, data=None, *, ready: list[posts.ReadyPost]):
+        super().__init__(data)
+        self.ready = ready
+        for post in ready:
+            self.fields[self.name_of(post)] = forms.CharField(
+                label=_("Text of the post: %(about)s") % {"about": post.title},
+                required=False, strip=False, initial=post.text,
+                help_text=_("Edit it as you like, then copy it. Nothing you type here is "
+                            "saved."),
+                widget=forms.Textarea(attrs={"rows": 8, "lang": post.language,
+                                             "data-post-text": post.key}))
+        self._describe()
+
+    @staticmethod
+    def name_of(post: posts.ReadyPost) -> str:
+        return f"text_{post.key}"
+
+    def _describe(self) -> None:
+        super()._describe()
+        for post in getattr(self, "ready", []):
+            attrs = self.fields[self.name_of(post)].widget.attrs
+            attrs["aria-describedby"] = " ".join(filter(None, [
+                attrs.get("aria-describedby"), f"post-{post.key}-summary"]))
+
+    def clean(self):
+        data = super().clean()
+        for name in self.fields:
+            # Counted as the text box holds it (line breaks as one character), as the script does.
+            value = counting.normalise_newlines(data.get(name) or "")
+            if len(value) > counting.MAX_TEXT:
+                self.add_error(name, ValidationError(
+                    _("This text is too long to count: %(length)s characters, and the kit "
+                      "counts up to %(max)s. Shorten it, then check its length again."),
+                    code="post_text_too_long",
+                    params={"length": number(len(value)), "max": number(counting.MAX_TEXT)}))
+        return data
+
+    def text(self, post: posts.ReadyPost) -> str:
+        """The text of ``post`` as shown in its box (as typed, or as rendered)."""
+        return self[self.name_of(post)].value() or ""
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """One network's line of the counts table (numbers already written out)."""
+
+    key: str
+    label: str
+    length: str
+    limit: int
+    limit_shown: str
+    unit: str
+    fits: bool
+    over: int
+    forbidden: bool
+    result: str
+
+
+@dataclass
+class KitSection:
+    """One ready-made post on the page: the ``post``, its text box (``field``), its counts
+    (empty when the text is refused), the one-line ``summary`` that describes the box,
+    and its share links."""
+
+    post: posts.ReadyPost
+    field: forms.BoundField
+    rows: list[CountRow] = field(default_factory=list)
+    summary: str = ""
+    share: list[sharing.ShareLink] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.post.key
+
+    @property
+    def heading(self) -> str:
+        return capfirst(self.post.title)
+
+
+#: Rows of the table left out of the summary: the YouTube title is the post's first line
+#: only when the post is a video's text, which the table says.
+NOT_IN_SUMMARY = frozenset({"youtube_title"})
+
+
+def count_rows(text: str) -> tuple[list[CountRow], str]:
+    """The counts table of ``text`` and its summary line ("X: 120 of 280. Fits every
+    network." or what does not fit, ``NOT_IN_SUMMARY`` aside). Raises
+    ``counting.TooLong``."""
+    rows, problems, x = [], [], None
+    for c in counting.counts(text):
+        results, summarised = [], c.rule.key not in NOT_IN_SUMMARY
+        if c.over:
+            results.append(MESSAGES["over"] % {"n": number(c.over)})
+            if summarised:
+                problems.append(MESSAGES["item_over"] % {"network": c.rule.label,
+                                                         "n": number(c.over)})
+        if c.forbidden:
+            results.append(str(MESSAGES["forbidden"]))
+            if summarised:
+                problems.append(MESSAGES["item_forbidden"] % {"network": c.rule.label})
+        if c.rule.key == "x":
+            x = c
+        rows.append(CountRow(
+            key=c.rule.key, label=str(c.rule.label), length=number(c.length),
+            limit=c.rule.limit, limit_shown=number(c.rule.limit), unit=str(c.rule.unit),
+            fits=c.fits, over=c.over, forbidden=bool(c.forbidden),
+            result=" ".join(results) if results else str(MESSAGES["fits"])))
+    summary = [MESSAGES["summary_x"] % {"length": number(x.length),
+                                        "limit": number(x.rule.limit)}] if x else []
+    summary.append(MESSAGES["summary_problems"] % {"list": str(MESSAGES["separator"]).join(
+        problems)} if problems else str(MESSAGES["summary_fits"]))
+    return rows, " ".join(summary)
+
+
+def extra_occasions(lg) -> list[posts.ExtraOccasion]:
+    """Posts about the approved events and pledges of ``lg``: none until steps 3 and 4
+    exist (their selectors will give one ``ExtraOccasion`` each)."""
+    return []
+
+
+def post_name(lg, profile, language: str) -> str:
+    """The name of ``lg`` in ``language`` as its public profile shows it: the officers'
+    official name (unless hidden by staff), else the reference name in that language, else
+    the official reference name."""
+    return (profile.shown_localised("public_name", language, fallback=False)[0]
+            or lg.localised("name", language, fallback=False, default=lg.name))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @workspace_required("social.use_kit")
-def post_kit(request: HttpRequest, *, lg) -> HttpResponse:
-    raise NotImplementedError
+def post_kit(request: HttpRequest, lg) -> HttpResponse:
+    """GET: the kit in ``?language=`` (``ja``/``en``; another value or none: the page's
+    language). POST ("Check length"): the texts as typed (fields ``text_<key>``, in the
+    ``language`` posted) with their counts and share links; a refused text comes back as
+    typed with the reason (HTTP 400). Never saves anything."""
+    page_language = posts.language_of(get_language() or "ja")
+    source = request.POST if request.method == "POST" else request.GET
+    asked = source.get("language", "")
+    language = asked if asked in dict(LANGUAGE_CHOICES) else page_language
+
+    profile = profile_for(lg)
+    profile_url = absolute_url("profiles:profile", language=language, args=[lg.pk])
+    ready = posts.ready_posts(language=language, name=post_name(lg, profile, language),
+                              url=profile_url, extra_occasions=extra_occasions(lg))
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        for post in ready:  # a box missing from the POST shows the ready-made text
+            data.setdefault(PostTextsForm.name_of(post), post.text)
+    form = PostTextsForm(data, ready=ready)
+    has_errors = form.is_bound and not form.is_valid()
+
+    sections = []
+    for post in ready:
+        bound = form[PostTextsForm.name_of(post)]
+        section = KitSection(post=post, field=bound)
+        if not bound.errors:
+            text = counting.normalise_newlines(form.text(post))
+            section.rows, section.summary = count_rows(text)
+            section.share = sharing.share_links(text, page_url=profile_url)
+        else:
+            section.summary = str(MESSAGES["not_counted"])
+        sections.append(section)
+
+    signed = selectors.sign_detail(lg).status == "published"
+    with translation.override(language):
+        images = {
+            "card": card_url(lg, profile) if signed else "",
+            "qr_svg": reverse("profiles:qr_svg", args=[lg.pk]),
+            "qr_png": reverse("profiles:qr_png", args=[lg.pk]),
+            "poster": reverse("profiles:poster", args=[lg.pk]),
+        }
+    return render(request, "workspace/post_kit.html", {
+        "lg": lg, "workspace_page": "post", "form": form, "sections": sections,
+        "language": language, "language_form": PostLanguageForm(initial={"language": language}),
+        "language_name": dict(LANGUAGE_CHOICES)[language], "profile_url": profile_url,
+        "signed": signed, "images": images, "has_errors": has_errors,
+        "messages_js": MESSAGES, "max_text": counting.MAX_TEXT,
+    }, status=400 if has_errors else 200)

@@ -1,0 +1,479 @@
+"""The pictures of step 2, rendered from plain values (no models, no storage): the card image
+a shared profile link shows (PNG), the QR code of the profile's address (SVG, PNG) and the
+printable A4 poster (PDF).
+
+Fonts: Noto Sans JP (regular and bold TrueType files from the npm package
+``@expo-google-fonts/noto-sans-jp``, installed by ``npm ci``; paths in the settings
+``CARD_FONT_REGULAR`` and ``CARD_FONT_BOLD``, checked at start-up by ``social.E001`` in
+``checks.py``). It covers kana, the JIS X 0208/0213 kanji (髙, 𠮷) and Latin letters with
+accents. A missing file raises ``OSError``.
+
+The card (``render_card``): 1200 × 630 pixels (the size Facebook, X, LinkedIn and LINE show
+as a large preview: aspect 1.91:1), UNHCR blue (#0072BC) with white type, the name in
+Japanese (bold) and in English, the logo in a white box on the right when there is one, and
+a white band with the campaign's line in both languages. A long name is set smaller, then
+on two or three lines (Japanese may break between any two characters, except before
+closing punctuation and small kana; English between words): never cut, never outside its
+zone (rows ``NAMES_TOP``–``NAMES_BOTTOM``, ``MARGIN`` pixels from the left edge and from the
+right edge or the logo's box).
+"""
+
+import io
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+WIDTH, HEIGHT = 1200, 630
+#: No text or logo pixel is drawn closer than this to the left or right edge (pixels).
+MARGIN = 60
+BLUE = (0, 114, 188)  # UNHCR blue, #0072BC (white on it: contrast 5.1:1)
+WHITE = (255, 255, 255)
+#: The white band at the bottom of the card (from this row down), with the campaign's line.
+BAND_TOP = 500
+#: Where the names go: between the brand line and the band (rows), left of the logo.
+NAMES_TOP, NAMES_BOTTOM = 112, 472
+#: The logo's white box (its side, pixels; the logo fits inside with ``LOGO_PADDING``).
+LOGO_BOX = 300
+LOGO_PADDING = 24
+LOGO_GAP = 44  # between the names and the logo box
+BRAND = "Cities #WithRefugees"
+#: The campaign's line under the names, in each language. Not translated: the card always
+#: shows both, whatever the reader's language (the hashtags are the statement's own).
+TAGLINE_JA = "#WithRefugees 難民とともに"
+TAGLINE_EN = "stands #WithRefugees"
+
+# Characters that do not start a line (Japanese line-breaking rules, JIS X 4051 "kinsoku")
+# and those that do not end one.
+_NO_LINE_START = set("、。，．・：；？！）］｝〕〉》」』】〙〗ゝゞヽヾーぁぃぅぇぉっゃゅょゎゕゖ"
+                     "ァィゥェォッャュョヮヵヶ々〻‐゠–〜～?!),.:;]}")
+_NO_LINE_END = set("（［｛〔〈《「『【〘〖([{")
+_GRAPHEME = regex.compile(r"\X")
+
+
+# --- Fonts and text fitting (shared by the card and the poster) ---------------------------
+def font_paths() -> tuple[str, str]:
+    """``(regular, bold)``: the TrueType files of the settings."""
+    return str(settings.CARD_FONT_REGULAR), str(settings.CARD_FONT_BOLD)
+
+
+@lru_cache(maxsize=256)
+def _font(path: str, size: int):
+    from PIL import ImageFont
+
+    return ImageFont.truetype(path, size)
+
+
+def _is_wide(grapheme: str) -> bool:
+    """A grapheme after which a line may break (CJK ideographs, kana, full-width forms)."""
+    import unicodedata
+
+    return unicodedata.east_asian_width(grapheme[0]) in ("W", "F")
+
+
+def _tokens(text: str) -> list[str]:
+    """``text`` cut where a line may break: words of alphabetic scripts, each wide character
+    (with the closing punctuation or small kana after it, the opening bracket before it),
+    and single spaces between them."""
+    units: list[str] = []
+    glue_next = False  # the previous unit ends with an opening bracket
+    for grapheme in _GRAPHEME.findall(text):
+        if grapheme.isspace():
+            if units and units[-1] != " ":
+                units.append(" ")
+            glue_next = False
+            continue
+        joins = bool(units) and units[-1] != " " and (
+            glue_next or grapheme in _NO_LINE_START
+            or not (_is_wide(grapheme) or _is_wide(units[-1][-1])))
+        if joins:
+            units[-1] += grapheme
+        else:
+            units.append(grapheme)
+        glue_next = grapheme in _NO_LINE_END
+    while units and units[-1] == " ":
+        units.pop()
+    return units
+
+
+def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """``text`` in lines of at most ``width`` (as ``measure`` gives a string's width), broken
+    where ``_tokens`` allows; a word wider than a whole line is broken between graphemes.
+    Spaces at a line's ends are dropped."""
+    lines: list[str] = []
+    line = ""
+    for token in _tokens(" ".join(text.split())):
+        if token == " ":
+            if line:
+                line += " "
+            continue
+        if measure(line + token) <= width:
+            line += token
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+        line = ""
+        if measure(token) <= width:
+            line = token
+            continue
+        for grapheme in _GRAPHEME.findall(token):  # a word wider than the line
+            if line and measure(line + grapheme) > width:
+                lines.append(line)
+                line = ""
+            line += grapheme
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+#: (most lines, smallest size as a share of the largest): one line first while the type
+#: stays large, then two, then three at whatever size fits.
+_TIERS = ((1, 0.6), (2, 0.4), (3, 0.0))
+
+
+def fit(text: str, max_size: int, fits: Callable[[int, list[str]], bool],
+        lines_at: Callable[[int], list[str]], *, min_size: int = 4) -> tuple[int, list[str]]:
+    """The largest type size (from ``max_size`` down to ``min_size``) at which ``text``
+    fits, and its lines: ``lines_at(size)`` wraps the text at a size, ``fits(size, lines)``
+    says whether the block fits its box. Tries one line, then two, then three (``_TIERS``),
+    by bisection in each tier. At ``min_size`` the lines are given even if they do not fit
+    (a name of hundreds of characters; the models allow 200)."""
+    for most_lines, share in _TIERS:
+        low = max(min_size, int(max_size * share))
+        best = None
+        lo, hi = low, max_size
+        while lo <= hi:
+            size = (lo + hi) // 2
+            lines = lines_at(size)
+            if len(lines) <= most_lines and fits(size, lines):
+                best = (size, lines)
+                lo = size + 1
+            else:
+                hi = size - 1
+        if best:
+            return best
+    return min_size, lines_at(min_size)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Lines of text set in one font: ``size`` (pixels), the ``pitch`` between baselines,
+    ``top``/``bottom``: the ink above the first baseline and below the last (pixels)."""
+
+    path: str
+    size: int
+    lines: list[str]
+    pitch: float
+    top: int
+    bottom: int
+
+    @property
+    def height(self) -> float:
+        return self.top + self.pitch * (len(self.lines) - 1) + self.bottom if self.lines else 0
+
+    def draw(self, draw, x: int, y: float, colour, *, right: int | None = None) -> None:
+        """Draw with the ink's top at ``y``, lines starting at ``x`` (or ending at ``right``)."""
+        font = _font(self.path, self.size)
+        for i, line in enumerate(self.lines):
+            left, _top, end, _bottom = font.getbbox(line, anchor="ls")
+            start = x - min(left, 0) if right is None else right - end
+            draw.text((start, y + self.top + i * self.pitch), line, font=font, fill=colour,
+                      anchor="ls")
+
+
+def _block(text: str, path: str, width: int, height: int, max_size: int, *,
+           leading: float = 1.2) -> _Block:
+    """``text`` fitted into ``width`` × ``height`` pixels (see ``fit``), ink measured."""
+
+    def ink(size: int, lines: list[str]) -> tuple[int, int, int]:
+        font = _font(path, size)
+        boxes = [font.getbbox(line, anchor="ls") for line in lines]
+        widest = max((box[2] - min(box[0], 0) for box in boxes), default=0)
+        return widest, -min((b[1] for b in boxes[:1]), default=0), \
+            max((b[3] for b in boxes[-1:]), default=0)
+
+    def lines_at(size: int) -> list[str]:
+        return wrap(text, width, _font(path, size).getlength)
+
+    def fits(size: int, lines: list[str]) -> bool:
+        widest, top, bottom = ink(size, lines)
+        return widest <= width and top + leading * size * (len(lines) - 1) + bottom <= height
+
+    size, lines = fit(text, max_size, fits, lines_at)
+    _widest, top, bottom = ink(size, lines)
+    return _Block(path=path, size=size, lines=lines, pitch=leading * size, top=top,
+                  bottom=bottom)
+
+
+# --- The card -------------------------------------------------------------------------------
+def _logo_image(logo: bytes):
+    """The logo as an RGBA image, or None when its bytes cannot be read (logged: the card
+    is then drawn without it)."""
+    from PIL import Image
+
+    try:
+        image = Image.open(io.BytesIO(logo), formats=["PNG", "JPEG", "WEBP", "GIF"])
+        if image.width * image.height > 16_000_000:
+            raise ValueError(f"logo of {image.width} × {image.height} pixels")
+        image.load()
+        return image.convert("RGBA")
+    except Exception:  # a stored logo is re-encoded on upload; a damaged file: no logo
+        logger.warning("card: the logo cannot be read; the card is drawn without it",
+                       exc_info=True)
+        return None
+
+
+def _draw_logo(canvas, logo) -> None:
+    from PIL import Image, ImageDraw
+
+    left = WIDTH - MARGIN - LOGO_BOX
+    top = NAMES_TOP + (NAMES_BOTTOM - NAMES_TOP - LOGO_BOX) // 2
+    ImageDraw.Draw(canvas).rounded_rectangle(
+        (left, top, left + LOGO_BOX - 1, top + LOGO_BOX - 1), radius=24, fill=WHITE)
+    inner = LOGO_BOX - 2 * LOGO_PADDING
+    scale = min(inner / logo.width, inner / logo.height)
+    size = (max(1, round(logo.width * scale)), max(1, round(logo.height * scale)))
+    logo = logo.resize(size, Image.Resampling.LANCZOS)
+    canvas.paste(logo, (left + (LOGO_BOX - size[0]) // 2, top + (LOGO_BOX - size[1]) // 2),
+                 logo)
+
+
+def render_card(*, name_ja: str, name_en: str, logo: bytes | None = None,
+                tagline_ja: str = TAGLINE_JA, tagline_en: str = TAGLINE_EN) -> bytes:
+    """The card image of a signatory: PNG bytes, 1200 × 630 pixels, RGB (layout in the
+    module's docstring). ``name_ja``/``name_en``: its names (either may be empty; the same
+    name twice is shown once); ``logo``: the bytes of a PNG, JPEG, WebP or GIF image, scaled
+    to fit a ``LOGO_BOX`` square keeping its proportions (bytes that cannot be read: no
+    logo). About 0.1–0.3 s. Raises ``OSError`` when a font file is missing."""
+    from PIL import Image, ImageDraw
+
+    regular, bold = font_paths()
+    name_ja, name_en = " ".join(name_ja.split()), " ".join(name_en.split())
+    if name_en == name_ja:
+        name_en = ""
+    canvas = Image.new("RGB", (WIDTH, HEIGHT), BLUE)
+    draw = ImageDraw.Draw(canvas)
+    draw.rectangle((0, BAND_TOP, WIDTH, HEIGHT), fill=WHITE)
+
+    _block(BRAND, bold, 600, 48, 34).draw(draw, MARGIN, 44, WHITE)
+
+    logo_image = _logo_image(logo) if logo else None
+    right = WIDTH - MARGIN - (LOGO_BOX + LOGO_GAP if logo_image else 0)
+    width, zone = right - MARGIN, NAMES_BOTTOM - NAMES_TOP
+    gap = 20
+    blocks = []
+    if name_ja and name_en:
+        blocks = [_block(name_ja, bold, width, 200, 104),
+                  _block(name_en, bold, width, zone - 200 - gap, 64)]
+    elif name_ja or name_en:
+        blocks = [_block(name_ja or name_en, bold, width, zone, 110)]
+    total = sum(b.height for b in blocks) + gap * (len(blocks) - 1)
+    y = NAMES_TOP + (zone - total) / 2
+    for block in blocks:
+        block.draw(draw, MARGIN, y, WHITE)
+        y += block.height + gap
+    if logo_image is not None:
+        _draw_logo(canvas, logo_image)
+
+    band_width = WIDTH - 2 * MARGIN
+    first = _block(tagline_ja, bold, band_width, 50, 40)
+    second = _block(tagline_en, regular, band_width, 42, 34)
+    y = BAND_TOP + (HEIGHT - BAND_TOP - first.height - 14 - second.height) / 2
+    first.draw(draw, MARGIN, y, BLUE)
+    second.draw(draw, MARGIN, y + first.height + 14, BLUE)
+
+    buffer = io.BytesIO()
+    canvas.save(buffer, "PNG", compress_level=6)
+    return buffer.getvalue()
+
+
+# --- QR code --------------------------------------------------------------------------------
+def _qr(url: str):
+    import segno
+
+    # Level M (15 % of the code may be damaged or covered and it still reads): the usual
+    # choice for printed links; never a Micro QR (phones do not all read them). Byte mode in
+    # UTF-8, which phones assume (segno would pick Shift_JIS for kanji in an address).
+    return segno.make(url, error="m", micro=False, boost_error=False, mode="byte",
+                      encoding="utf-8")
+
+
+def render_qr_svg(url: str) -> bytes:
+    """The QR code of ``url`` as an SVG document (UTF-8 bytes): black modules on white with
+    the quiet zone of 4 modules the standard asks (ISO/IEC 18004), 8 px per module,
+    ``viewBox="0 0 N N"`` where N = (modules + 8) × 8, a ``<title>`` naming the address."""
+    qr = _qr(url)
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="svg", scale=8, border=4, unit="px", dark="#000", light="#fff",
+            title=_("QR code of %(url)s") % {"url": url}, svgclass=None, lineclass=None)
+    return buffer.getvalue()
+
+
+def render_qr_png(url: str, *, scale: int = 10) -> bytes:
+    """The QR code of ``url`` as a PNG (black on white, quiet zone of 4 modules, ``scale``
+    pixels per module: 10 gives about 330–450 pixels for a profile's address)."""
+    buffer = io.BytesIO()
+    _qr(url).save(buffer, kind="png", scale=scale, border=4, dark="#000", light="#fff")
+    return buffer.getvalue()
+
+
+def qr_matrix(url: str) -> tuple[tuple[int, ...], ...]:
+    """The modules of the QR code of ``url`` (rows of 0/1, 1 = dark), without quiet zone."""
+    return tuple(tuple(1 if module else 0 for module in row) for row in _qr(url).matrix)
+
+
+# --- The poster -----------------------------------------------------------------------------
+@lru_cache(maxsize=8)
+def _pdf_font(path: str) -> str:
+    """Register the TrueType file ``path`` with ReportLab once; its registered name.
+    ReportLab embeds the glyphs a document uses (a subset)."""
+    import hashlib
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    name = "NotoSansJP-" + hashlib.sha256(path.encode()).hexdigest()[:8]
+    pdfmetrics.registerFont(TTFont(name, path))
+    return name
+
+
+def _pdf_lines(text: str, font: str, width: float, max_size: float, max_height: float,
+               *, leading: float = 1.3) -> tuple[int, list[str]]:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def lines_at(size: int) -> list[str]:
+        return wrap(text, width, lambda s: stringWidth(s, font, size))
+
+    def fits(size: int, lines: list[str]) -> bool:
+        return (all(stringWidth(line, font, size) <= width for line in lines)
+                and size * (1 + leading * (len(lines) - 1)) <= max_height)
+
+    return fit(text, int(max_size), fits, lines_at)
+
+
+def render_poster(*, name_ja: str, name_en: str, card_png: bytes, url: str,
+                  language: str) -> bytes:
+    """The A4 poster of a signatory, for town halls and event venues: PDF bytes, one
+    portrait A4 page (210 × 297 mm) with the name (in ``language`` first, then the other
+    one), the card image (``card_png``, as ``render_card`` made it), the QR code of ``url``
+    (drawn as vector squares: sharp at any print size, at least 45 mm) and ``url`` printed
+    under it. Texts in ``language`` (``"ja"`` or ``"en"``); Noto Sans JP embedded (the
+    glyphs used). About 0.3–0.6 s. Raises ``OSError`` when a font file is missing."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    regular, bold = (_pdf_font(path) for path in font_paths())
+    language = "en" if language == "en" else "ja"
+    name_ja, name_en = " ".join(name_ja.split()), " ".join(name_en.split())
+    first, second = (name_en, name_ja) if language == "en" else (name_ja, name_en)
+    if not first:
+        first, second = second, ""
+    if second == first:
+        second = ""
+    with translation.override(language):
+        heading = _("Scan the QR code to see our page on the Cities #WithRefugees site")
+        title = _("%(name)s stands #WithRefugees") % {"name": first}
+
+    page_width, page_height = A4
+    margin = 42.0  # points (about 15 mm)
+    width = page_width - 2 * margin
+    blue = (0 / 255, 114 / 255, 188 / 255)
+    buffer = io.BytesIO()
+    pdf = Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1)
+    pdf.setTitle(f"{title} | {BRAND}")
+    pdf.setAuthor(BRAND)
+    pdf.setSubject(url)
+    catalog = getattr(pdf._doc, "Catalog", None)  # the document's language (PDF/UA, readers)
+    if catalog is not None:
+        from reportlab.pdfbase.pdfdoc import PDFString
+
+        catalog.Lang = PDFString(language)
+
+    # Brand band.
+    band = 64.0
+    pdf.setFillColorRGB(*blue)
+    pdf.rect(0, page_height - band, page_width, band, stroke=0, fill=1)
+    pdf.setFillColorRGB(1, 1, 1)
+    pdf.setFont(bold, 22)
+    pdf.drawString(margin, page_height - band + 24, BRAND)
+
+    # Names.
+    y = page_height - band - 30
+    pdf.setFillColorRGB(0.1, 0.1, 0.1)
+    size, lines = _pdf_lines(first, bold, width, 40, 110)
+    pdf.setFont(bold, size)
+    for line in lines:
+        y -= size
+        pdf.drawString(margin, y, line)
+        y -= size * 0.3
+    if second:
+        size, lines = _pdf_lines(second, regular, width, 22, 60)
+        pdf.setFont(regular, size)
+        y -= 4
+        for line in lines:
+            y -= size
+            pdf.drawString(margin, y, line)
+            y -= size * 0.3
+
+    # The card.
+    card_height = width * HEIGHT / WIDTH
+    y -= 18 + card_height
+    pdf.drawImage(ImageReader(io.BytesIO(card_png)), margin, y, width=width,
+                  height=card_height)
+
+    # QR code (4 modules of quiet zone on white) with the heading and the address.
+    matrix = qr_matrix(url)
+    side = 180.0
+    module = side / (len(matrix) + 8)
+    qr_top = y - 24
+    pdf.setFillColorRGB(1, 1, 1)
+    pdf.rect(margin, qr_top - side, side, side, stroke=0, fill=1)
+    pdf.setFillColorRGB(0, 0, 0)
+    for row, modules in enumerate(matrix):
+        column = 0
+        while column < len(modules):
+            if not modules[column]:
+                column += 1
+                continue
+            run = column
+            while run < len(modules) and modules[run]:
+                run += 1
+            pdf.rect(margin + (4 + column) * module, qr_top - (5 + row) * module,
+                     (run - column) * module, module, stroke=0, fill=1)
+            column = run
+    text_left = margin + side + 20
+    text_width = page_width - margin - text_left
+    size, lines = _pdf_lines(heading, bold, text_width, 18, 110)
+    text_y = qr_top - 14
+    pdf.setFillColorRGB(0.1, 0.1, 0.1)
+    pdf.setFont(bold, size)
+    for line in lines:
+        text_y -= size
+        pdf.drawString(text_left, text_y, line)
+        text_y -= size * 0.3
+    size, lines = _pdf_lines(url, regular, text_width, 12, 80)
+    pdf.setFillColorRGB(*blue)
+    pdf.setFont(regular, size)
+    text_y -= 10
+    for line in lines:
+        text_y -= size
+        pdf.drawString(text_left, text_y, line)
+        text_y -= size * 0.3
+
+    # Footer: the campaign's hashtags.
+    pdf.setFillColorRGB(*blue)
+    pdf.rect(0, 0, page_width, 56, stroke=0, fill=1)
+    pdf.setFillColorRGB(1, 1, 1)
+    pdf.setFont(bold, 20)
+    pdf.drawCentredString(page_width / 2, 21, "#WithRefugees #難民とともに")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

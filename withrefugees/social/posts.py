@@ -1,0 +1,223 @@
+"""Ready-made posts: their placeholders, the check of a template's text, and the text of a
+post for one local government.
+
+A ``PostTemplate`` body is plain text with placeholders in braces:
+
+- ``{name}``: the local government's name in the post's language (the officers' official
+  name from its profile, else the reference name; given by the caller, since this app does
+  not read profiles);
+- ``{url}``: the absolute address of its public profile in the post's language (given by
+  the caller);
+- ``{hashtags}``: ``HASHTAGS`` of the post's language (``#WithRefugees``, and in Japanese also
+  ``#難民とともに``, the statement's own two hashtags);
+- ``{mentions}``: the handles of the included ``Mention`` rows, space-separated, in
+  ``position`` order ("" when none);
+- in ``event`` posts ``{event_title}`` and ``{event_date}``; in ``pledge`` posts
+  ``{pledge_title}`` (``OCCASION_PLACEHOLDERS``).
+
+Any other brace is refused (``validate_body``); a rendered post always carries the hashtags
+of its language, appended when the template lost them (``render``).
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import regex
+from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .counting import normalise_newlines
+from .models import Language, Mention, Occasion, PostTemplate
+
+#: The campaign's hashtags per language of the post (the statement says "#WithRefugees
+#: #難民とともに"; English posts carry the first only).
+HASHTAGS: dict[str, tuple[str, ...]] = {
+    Language.JA.value: ("#WithRefugees", "#難民とともに"),
+    Language.EN.value: ("#WithRefugees",),
+}
+
+#: Placeholders every template may use.
+PLACEHOLDERS: tuple[str, ...] = ("name", "url", "hashtags", "mentions")
+
+#: Placeholders of one occasion only.
+OCCASION_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    Occasion.EVENT.value: ("event_title", "event_date"),
+    Occasion.PLEDGE.value: ("pledge_title",),
+}
+
+#: The occasions the kit offers to every local government, in this order; ``event`` and
+#: ``pledge`` posts come one per event or pledge (``ExtraOccasion``), once steps 3 and 4
+#: exist.
+KIT_OCCASIONS: tuple[str, ...] = (Occasion.JOINING.value, Occasion.WORLD_REFUGEE_DAY.value)
+
+#: Used when staff have not written a template for an occasion and language (never empty
+#: of what matters: name, link, hashtags).
+FALLBACK_BODY = "{name}\n{url}\n{mentions}\n{hashtags}"
+
+_PLACEHOLDER = regex.compile(r"\{([^{}]*)\}")
+
+
+def allowed_placeholders(occasion: str) -> tuple[str, ...]:
+    """The placeholders a template of ``occasion`` (an ``Occasion`` value) may use."""
+    return PLACEHOLDERS + OCCASION_PLACEHOLDERS.get(occasion, ())
+
+
+def language_of(language: str) -> str:
+    """``language`` if it is a post language (``Language``: ``ja``/``en``, ``ja-JP`` counting
+    as ``ja``), else ``ja``."""
+    code = (language or "")[:2].lower()
+    return code if code in HASHTAGS else Language.JA.value
+
+
+def hashtags(language: str) -> str:
+    """The hashtags of ``language``, space-separated: ``#WithRefugees #難民とともに`` (ja)."""
+    return " ".join(HASHTAGS[language_of(language)])
+
+
+def _has_hashtag(text: str, tag: str) -> bool:
+    """Whether ``text`` holds the hashtag ``tag`` itself (not ``#WithRefugeesJapan``)."""
+    return regex.search(regex.escape(tag) + r"(?!\w)", text, regex.IGNORECASE) is not None
+
+
+def _shown(names: Sequence[str]) -> str:
+    return ", ".join("{" + name + "}" for name in names)
+
+
+def validate_body(body: str, *, occasion: str, language: str) -> None:
+    """Check the text of a template of ``occasion`` in ``language``. Raises
+    ``ValidationError`` (one message per problem, translated) with the codes:
+
+    - ``post_template_stray_brace``: a ``{`` or ``}`` outside a placeholder;
+    - ``post_template_unknown_placeholder``: ``{something}`` that is not one of
+      ``allowed_placeholders(occasion)`` (``{event_title}`` outside event posts too);
+    - ``post_template_hashtags_missing``: neither ``{hashtags}`` nor all of
+      ``HASHTAGS[language]`` written out.
+    """
+    allowed = allowed_placeholders(occasion)
+    errors: list[ValidationError] = []
+    found = _PLACEHOLDER.findall(body)
+    unknown = list(dict.fromkeys(name for name in found if name not in allowed))
+    if unknown:
+        errors.append(ValidationError(
+            _("Unknown placeholder: %(unknown)s. This post may use: %(allowed)s."),
+            code="post_template_unknown_placeholder",
+            params={"unknown": _shown(unknown), "allowed": _shown(allowed)}))
+    rest = _PLACEHOLDER.sub("", body)
+    if "{" in rest or "}" in rest:
+        errors.append(ValidationError(
+            _("A brace “{” or “}” is not part of a placeholder. Braces are used only around "
+              "placeholders, such as {name}; remove the other ones."),
+            code="post_template_stray_brace"))
+    tags = HASHTAGS[language_of(language)]
+    if "hashtags" not in found and not all(_has_hashtag(body, tag) for tag in tags):
+        errors.append(ValidationError(
+            _("The post must carry the campaign’s hashtags: write {hashtags} (it becomes "
+              "%(tags)s)."),
+            code="post_template_hashtags_missing", params={"tags": " ".join(tags)}))
+    if errors:
+        raise ValidationError(errors)
+
+
+def validate_handle(handle: str) -> None:
+    """Check a ``Mention`` handle: ``@`` then at least one character, no blank space and no
+    brace. Raises ``ValidationError`` code ``mention_handle_invalid``."""
+    if (len(handle) < 2 or not handle.startswith("@")
+            or any(c.isspace() or c in "{}" for c in handle)):
+        raise ValidationError(
+            _("Write the account as it is mentioned in a post: “@” then the name, without "
+              "spaces or braces, e.g. @UNHCR_Japan."), code="mention_handle_invalid")
+
+
+def render(body: str, *, language: str, name: str, url: str, mentions: Sequence[str] = (),
+           extra: Mapping[str, str] | None = None) -> str:
+    """The text of a post: ``body`` with its placeholders filled in.
+
+    ``language``: the post's (``ja``/``en``: which hashtags); ``name``, ``url``: the local
+    government's name and the absolute address of its public profile, in that language;
+    ``mentions``: handles in order; ``extra``: values of the occasion's own placeholders
+    (``event_title``...). A placeholder without a value (unknown, or of another occasion) is
+    left as written. A line that held only placeholders that came out empty (no mentions) is
+    left out, and spaces around an empty one are not doubled. Line breaks are ``\\n``. The
+    result always holds every hashtag of ``HASHTAGS[language]``: missing ones are added on a
+    last line.
+    """
+    language = language_of(language)
+    values = {"name": name, "url": url, "hashtags": hashtags(language),
+              "mentions": " ".join(h for h in mentions if h), **(extra or {})}
+
+    def fill(match: regex.Match) -> str:
+        key = match.group(1)
+        return values[key] if key in values else match.group(0)
+
+    lines = []
+    for line in normalise_newlines(body).split("\n"):
+        filled = _PLACEHOLDER.sub(fill, line)
+        if line.strip() and not filled.strip():
+            continue  # e.g. a line "{mentions}" with no mention
+        if filled != line and any(values.get(k) == "" for k in _PLACEHOLDER.findall(line)):
+            filled = regex.sub(r"(?<=\S) {2,}(?=\S)", " ", filled).strip(" ")
+        lines.append(filled.rstrip())
+    text = "\n".join(lines).strip("\n")
+    missing = [tag for tag in HASHTAGS[language] if not _has_hashtag(text, tag)]
+    if missing:
+        text = f"{text}\n{' '.join(missing)}" if text else " ".join(missing)
+    return text
+
+
+# --- Reads ---------------------------------------------------------------------------------
+def mention_handles() -> list[str]:
+    """The handles of the included ``Mention`` rows, in ``position`` order (one query)."""
+    return list(Mention.objects.filter(included=True).order_by("position", "pk")
+                .values_list("handle", flat=True))
+
+
+def template_bodies(language: str) -> dict[str, str]:
+    """``{occasion: body}`` of the templates in ``language`` (one query)."""
+    return dict(PostTemplate.objects.filter(language=language_of(language))
+                .values_list("occasion", "body"))
+
+
+@dataclass(frozen=True)
+class ExtraOccasion:
+    """A post about one event or pledge, offered besides ``KIT_OCCASIONS`` (steps 3 and 4
+    give them): ``key`` unique in the kit (e.g. ``event-12``: letters, digits, ``-``,
+    ``_``), ``occasion`` (``event`` or ``pledge``), ``title`` (the section's heading) and
+    ``values`` of the occasion's placeholders (``{"event_title": ..., "event_date": ...}``).
+    """
+
+    key: str
+    occasion: str
+    title: str | Promise
+    values: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReadyPost:
+    """One ready-made post of the kit: ``key`` (the occasion, or an ``ExtraOccasion``'s),
+    ``occasion``, ``title`` (what it is about), ``language`` and ``text`` (rendered)."""
+
+    key: str
+    occasion: str
+    title: str | Promise
+    language: str
+    text: str
+
+
+def ready_posts(*, language: str, name: str, url: str,
+                extra_occasions: Sequence[ExtraOccasion] = ()) -> list[ReadyPost]:
+    """The posts of the kit in ``language`` for a local government called ``name`` with its
+    public profile at ``url`` (absolute): one per ``KIT_OCCASIONS``, then one per
+    ``extra_occasions``; a missing template is replaced by ``FALLBACK_BODY``. Two queries
+    (templates, mentions) however many mentions or occasions there are."""
+    language = language_of(language)
+    bodies = template_bodies(language)
+    mentions = mention_handles()
+    labels = dict(Occasion.choices)
+    items = [(occasion, occasion, labels[occasion], {}) for occasion in KIT_OCCASIONS]
+    items += [(extra.key, extra.occasion, extra.title, dict(extra.values))
+              for extra in extra_occasions]
+    return [ReadyPost(key=key, occasion=occasion, title=title, language=language,
+                      text=render(bodies.get(occasion, FALLBACK_BODY), language=language,
+                                  name=name, url=url, mentions=mentions, extra=values))
+            for key, occasion, title, values in items]
