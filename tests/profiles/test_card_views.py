@@ -284,3 +284,48 @@ def test_poster(client, signatory, lang):
     # Served from storage the second time: the same bytes.
     again = client.get(f"/{lang}/signatories/{signatory.pk}/poster.pdf")
     assert again.content == response.content
+
+
+# --- What the font lacks (issue 8 test round) -----------------------------------------------
+def test_emoji_in_the_official_names_are_left_off_the_card_and_poster(client, signatory):
+    def content():
+        lg = jp(signatory.jis_code)
+        return cards.card_content(lg, profile_for(lg))
+
+    profile_update(local_government=signatory, actor=None, public_name_ja="府中市",
+                   public_name_en="Fuchu City")
+    plain = content()
+    profile_update(local_government=signatory, actor=None, public_name_ja="府中市🌸",
+                   public_name_en="Fuchu City 🇯🇵")
+    assert content() == plain == cards.CardContent(name_ja="府中市", name_en="Fuchu City",
+                                                   logo_name="")
+    assert content().key == plain.key
+    response = client.get(current_card_path(signatory))
+    assert response.status_code == 200
+    assert response.content == social_cards.render_card(name_ja="府中市", name_en="Fuchu City")
+    poster = client.get(f"/en/signatories/{signatory.pk}/poster.pdf")
+    assert poster.status_code == 200
+    assert poster.content == social_cards.render_poster(
+        name_ja="府中市", name_en="Fuchu City", card_png=response.content,
+        url=cards.profile_link(signatory.pk, "en"), language="en")
+    # The page's card text (og:image:alt) names what the card shows.
+    assert "府中市 / Fuchu City" in page_meta(client, signatory, "en")["og:image:alt"]
+
+
+def test_an_official_name_of_emoji_only_gives_way_to_the_reference_name(signatory):
+    profile_update(local_government=signatory, actor=None, public_name_ja="🌸🌸",
+                   public_name_en="🇯🇵 🌸")
+    lg = jp(signatory.jis_code)
+    assert lg.name_ja == "府中市" and lg.name_en
+    assert cards.card_content(lg, profile_for(lg)) == cards.CardContent(
+        name_ja="府中市", name_en=lg.name_en, logo_name="")
+    key, png = cards.card_png(lg, profile_for(lg))
+    assert png == social_cards.render_card(name_ja="府中市", name_en=lg.name_en)
+
+
+def test_render_version_makes_new_keys_for_old_cards(signatory, monkeypatch):
+    """The campaign's line changed in version 2: every key changes with the version."""
+    assert cards.RENDER_VERSION >= 2
+    key = cards.card_key(signatory, profile_for(signatory))
+    monkeypatch.setattr(cards, "RENDER_VERSION", 1)
+    assert cards.card_key(signatory, profile_for(signatory)) != key

@@ -7,6 +7,8 @@ import io
 import re
 import time
 import xml.etree.ElementTree as ET
+from contextlib import contextmanager
+from unittest import mock
 
 import pytest
 from PIL import Image, ImageChops
@@ -27,6 +29,20 @@ def image(png: bytes) -> Image.Image:
 
 def card(name_ja: str = "", name_en: str = "", **kwargs) -> Image.Image:
     return image(cards.render_card(name_ja=name_ja, name_en=name_en, **kwargs)).convert("RGB")
+
+
+@contextmanager
+def every_character_drawn():
+    """Names drawn as given, without ``cards.drawable_name`` dropping what the fonts lack:
+    what a card would look like without that rule (missing-glyph boxes)."""
+    with mock.patch.object(cards, "drawable_name",
+                           lambda text, pdf=False: " ".join(text.split())):
+        yield
+
+
+def tofu_card(name_ja: str = "", name_en: str = "", **kwargs) -> Image.Image:
+    with every_character_drawn():
+        return card(name_ja, name_en, **kwargs)
 
 
 def names_zone(picture: Image.Image) -> Image.Image:
@@ -60,21 +76,79 @@ def test_card_is_a_1200_by_630_rgb_png():
 def test_missing_glyphs_all_look_alike_so_the_comparison_can_fail():
     """Characters without a glyph are drawn as the same box: two different strings of them
     give the same picture. This is what a name drawn in a font without Japanese looks like."""
-    assert same(card(PUA), card("\ue010\ue011\ue012"))
-    assert not same(card(PUA), card(""))  # the boxes are drawn
+    assert same(tofu_card(PUA), tofu_card("\ue010\ue011\ue012"))
+    assert not same(tofu_card(PUA), card(""))  # the boxes are drawn
 
 
 @pytest.mark.parametrize("name", ["府中市", "ふちゅうし", "フチュウシ", "髙山市", "𠮷野町",
                                   "葛󠄀飾区"])  # 葛 + variation selector (IVS)
 def test_japanese_names_are_drawn_with_real_glyphs(name):
     blank = names_zone(card(""))
-    tofu = names_zone(card(PUA[0] * len(name.replace("\U000e0100", ""))))
+    tofu = names_zone(tofu_card(PUA[0] * len(name.replace("\U000e0100", ""))))
     drawn = names_zone(card(name))
     assert not same(drawn, blank)
     assert not same(drawn, tofu)
     # Each character on its own: never the missing-glyph box.
     for character in name.replace("\U000e0100", ""):
-        assert not same(names_zone(card(character)), names_zone(card(PUA[0]))), character
+        assert not same(names_zone(card(character)), names_zone(tofu_card(PUA[0]))), character
+
+
+# What the fonts lack (issue 8 test round: "府中市🌸", "Fuchu City 🇯🇵" drawn with boxes).
+@pytest.mark.parametrize(("name_ja", "name_en"), [
+    ("府中市🌸", "Fuchu City 🇯🇵"),
+    ("🌸 府中市 🌸", "🇯🇵Fuchu City"),
+    ("府中市👩‍👩‍👧", "Fuchu City 1️⃣"),  # a ZWJ sequence, a keycap
+    ("府中市 مدينة", "Fuchu City עיר เมือง"),  # Arabic, Hebrew, Thai: not in Noto Sans JP
+    ("府中市\ue000", "Fuchu\u00a0City"),  # a private-use character; a no-break space
+])
+def test_what_the_fonts_lack_is_not_drawn(name_ja, name_en):
+    expected = cards.render_card(name_ja="府中市", name_en="Fuchu City")
+    assert cards.render_card(name_ja=name_ja, name_en=name_en) == expected
+    # Without the rule the same names give boxes: the comparison can fail.
+    with every_character_drawn():
+        assert cards.render_card(name_ja=name_ja, name_en=name_en) != expected
+
+
+def test_a_name_of_emoji_only_is_left_out():
+    assert same(card("🌸🌸", "Fuchu City"), card("", "Fuchu City"))
+    assert same(card("府中市", "🇯🇵 · 🌸"), card("府中市"))  # only punctuation left
+    assert not same(tofu_card("🌸🌸", "Fuchu City"), card("", "Fuchu City"))
+
+
+@pytest.mark.parametrize(("text", "drawn"), [
+    ("府中市🌸", "府中市"), ("Fuchu City 🇯🇵", "Fuchu City"), ("🌸", ""), ("🌸 · 🌸", "·"),
+    ("府中🌸市", "府中市"), ("東京  都\u3000庁", "東京 都 庁"), ("1️⃣ Genève", "Genève"),
+    ("♡府中市♡ ©2026", "♡府中市♡ ©2026"),  # symbols the font has stay
+    ("Zürich", "Zürich"), ("e\u0301", "e\u0301"), ("髙山市", "髙山市"), ("𠮷野町", "𠮷野町"),
+])
+def test_drawable(text, drawn):
+    assert cards.drawable(text) == drawn
+    assert cards.drawable(text, pdf=True) == drawn
+    assert cards.drawable_name(text) == (drawn if drawn not in ("", "·") else "")
+
+
+def test_variation_sequences_are_kept_for_the_card_only():
+    """葛󠄀 (葛 + U+E0100, an IVS the font has): Pillow with Raqm draws the font's own glyph;
+    ReportLab would draw a box, so the poster gets 葛."""
+    assert cards.drawable("葛\U000e0100飾区", pdf=True) == "葛飾区"
+    assert cards.drawable("府中\u200d市", pdf=True) == "府中市"
+    if not cards._shaped():
+        pytest.skip("Pillow without Raqm: the basic layout drops the IVS too")
+    assert cards.drawable("葛\U000e0100飾区") == "葛\U000e0100飾区"
+    assert not same(card("葛\U000e0100飾区"), card("葛飾区"))
+    assert same(card("府中\u200d市"), card("府中市"))  # a stray ZWJ: nothing drawn
+
+
+def test_a_font_that_cannot_be_read_leaves_names_as_they_are(settings, tmp_path):
+    settings.CARD_FONT_BOLD = str(tmp_path / "missing.ttf")
+    assert cards.drawable("府中市🌸  x") == "府中市🌸 x"
+
+
+def test_the_campaign_line_carries_both_hashtags_on_one_line():
+    assert cards.TAGLINE_JA == "#WithRefugees #難民とともに"
+    _regular, bold = cards.font_paths()
+    block = cards._block(cards.TAGLINE_JA, bold, cards.WIDTH - 2 * cards.MARGIN, 50, 40)
+    assert block.lines == [cards.TAGLINE_JA] and block.size == 40  # the largest size
 
 
 def test_rare_kanji_have_their_own_glyphs():
@@ -354,6 +428,15 @@ def test_the_poster_is_one_a4_page_with_noto_sans_jp_embedded(language):
     assert pdf.count(b"/FontFile2") >= 2  # the TrueType glyphs themselves, embedded
     assert f"/Lang ({language})".encode() in pdf
     assert b"/Subtype /Image" in pdf  # the card
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_poster_leaves_out_what_the_font_lacks(language):
+    emoji = {"name_ja": "府中市🌸", "name_en": "Fuchu City 🇯🇵"}
+    assert poster(language, **emoji) == poster(language)
+    assert poster(language, name_ja="🌸🌸") == poster(language, name_ja="")
+    with every_character_drawn():  # the comparison can fail
+        assert poster(language, **emoji) != poster(language)
 
 
 def test_the_poster_changes_with_its_language_name_and_address():

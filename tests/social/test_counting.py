@@ -1,7 +1,9 @@
 """Post lengths per network (withrefugees/social/counting.py) against the reference
 implementations: npm ``twitter-text`` for X and ``Intl.Segmenter`` for Bluesky's grapheme
-clusters, both run by ``node`` (tests/social/counting_reference.js); and hand-checked values
-for the other networks."""
+clusters, both run by ``node`` (tests/social/counting_reference.js), on a corpus, on every
+emoji twemoji-parser's pattern holds (the browser's) and on random mixtures; hand-checked
+values for the other networks; the emoji pattern's translation and system check
+(``social.E002``)."""
 
 import json
 import random
@@ -13,25 +15,32 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+import regex
 import twitter_text
 from twitter_text import parse_tweet
 from twitter_text.regexp.extract_url import extract_url
 
 from withrefugees.social import counting
+from withrefugees.social.checks import emoji_pattern_check
 from withrefugees.social.counting import (
     MAX_TEXT,
     RULES,
+    EmojiPatternError,
     TooLong,
     count,
     counts,
+    js_regex_to_python,
     normalise_newlines,
 )
 
 REFERENCE = Path(__file__).with_name("counting_reference.js")
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 
+TWEMOJI_REGEX = NODE_MODULES / "twemoji-parser" / "dist" / "lib" / "regex.js"
+
 FAMILY = "👨‍👩‍👧‍👦"
 SCOTLAND = "🏴󠁧󠁢󠁳󠁣󠁴󠁿"
+HOLDING_HANDS = "🧑🏻‍🤝‍🧑🏿"  # Emoji 12.1: twemoji-parser 12.1.3 has it, the port's list not
 
 #: (name, text): the texts every count is checked on, here and in the browser.
 CORPUS = [
@@ -54,6 +63,9 @@ CORPUS = [
     ("text-style emoji", "© ® ™ ©️ ®️ ™️ ♟ ♟️ ‼ ‼️"),
     ("minimally-qualified", "👱‍♂ 🏳‍🌈 🕵‍♀ 👁‍🗨 ⛹‍♂"),
     ("twemoji gaps", "👁️‍🗨️ ♾️ ♾"),
+    ("emoji 12.1", f"{HOLDING_HANDS} #WithRefugees 🧑‍💻 🧑‍⚕️ 🧑‍🦰 🏳️‍⚧️"),
+    ("emoji 13 and later", "🐻‍❄️ ❤️‍🔥 😮‍💨 🫠 🫱🏻‍🫲🏼"),
+    ("lone variation selector", "\ufe0f a\ufe0f 日\ufe0e ☺\ufe0e\ufe0f"),
     ("combining marks", "cafe\u0301 か\u3099 は\u309a e\u0301\u0302 क्षत्रिय"),
     ("precomposed", "café が ぱ"),
     ("variation selectors", "葛\U000e0100城市 辻\U000e0101 禰\ufe00 ✌︎ ✌️"),
@@ -166,14 +178,29 @@ def test_every_emoji_of_unicode_12_counts_as_npm_twitter_text_and_intl_segmenter
 
 
 def test_where_npm_twitter_text_departs_from_the_unicode_emoji_list():
-    # twemoji-parser 12.1.3 lacks two fully-qualified emoji: they count as their parts.
-    # counting.py lists them (_TWEMOJI_LACKS); if the reference changes, this fails.
+    # twemoji-parser 12.1.3 lacks two fully-qualified emoji of Unicode 12.0: they count as
+    # their parts, on the server as in npm (its pattern is npm's own).
     lines = emoji_test_lines()
     full = [(cp, text) for cp, status, text in lines if status == "fully-qualified"]
     refs = reference([text for _, text in full])
     not_one_emoji = {cp: ref["x"] for (cp, _), ref in zip(full, refs, strict=True)
                      if ref["x"] != 2}
     assert not_one_emoji == {"1F441 FE0F 200D 1F5E8 FE0F": 5, "267E FE0F": 4}
+    assert {cp: counting.x_length(text) for cp, text in full
+            if cp in not_one_emoji} == not_one_emoji
+
+
+def test_emoji_newer_than_the_ports_list_count_as_in_the_browser():
+    # The reported divergence (server 22, 8, 5, 7; browser 16, 2, 2, 2): npm's values, pinned.
+    expected = {
+        f"{HOLDING_HANDS} #WithRefugees": 16, HOLDING_HANDS: 2, "🧑‍💻": 2, "🧑‍⚕️": 2,
+        "🧑‍🦰": 2, "🏳️‍⚧️": 2,
+        "🐻‍❄️": 5, "❤️‍🔥": 5, "😮‍💨": 5,  # Emoji 13.x: twemoji-parser 12.1.3 sees two emoji
+        "🫠": 2, "🫱🏻‍🫲🏼": 9,  # Emoji 14: 🫠 weighs 2 as any such code point; 🏻 and 🏼 alone
+    }
+    texts = list(expected)
+    assert [ref["x"] for ref in reference(texts)] == list(expected.values())
+    assert {text: counting.x_length(text) for text in texts} == expected
 
 
 def test_minimally_qualified_sequences_count_their_parts_as_npm_does():
@@ -194,6 +221,7 @@ def random_texts(seed: int, n: int) -> list[str]:
         "♂", "♀", "©", "☺", "👨", "👩", "👦", "👁", "🗨", "♾", "❤", "🔥", "\u3099", "\u0301",
         "か", "\U000e0100", "葛", "https://example.com", "example.jp", "。", "مرحبا", "/path",
         "?q=1", ".", "http://t.co/abc", "@a@b.jp", "-", "_", "(", ")", "みんな", "コム",
+        "🧑", "🤝", "🦰", "⚕", "⚧", "🏳", "🐻", "❄", "🫱", "🫲", "\U0001f3ff", "\ue50a",
     ]
     rng = random.Random(seed)
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(n)]
@@ -227,6 +255,206 @@ def test_url_search_skips_only_where_the_pattern_cannot_match():
         units = counting._utf16(text)
         everywhere = [(m.span(), m.groups()) for m in extract_url.finditer(units)]
         assert [(m.span(), m.groups()) for m in counting._url_matches(units)] == everywhere
+
+
+# Every emoji of twemoji-parser's pattern ---------------------------------------------------
+
+
+def expand_js_regex(source: str) -> list[str]:
+    """Every string (as UTF-16 code units) the JavaScript pattern ``source`` can match, a
+    look-ahead taken as matching nothing more: twemoji-parser's pattern has alternatives,
+    groups, classes and ``?`` only, so the list is finite. Written apart from
+    ``counting.js_regex_to_python`` (a second reading of the same source)."""
+    assert all(ord(c) < 0x10000 for c in source)
+    pos = 0
+
+    def unit() -> str:
+        nonlocal pos
+        if source.startswith("\\u", pos):
+            pos += 6
+            return chr(int(source[pos - 4:pos], 16))
+        pos += 2 if source[pos] == "\\" else 1
+        return source[pos - 1]
+
+    def alternatives() -> list[str]:
+        nonlocal pos
+        found = sequence()
+        while source[pos:pos + 1] == "|":
+            pos += 1
+            found += sequence()
+        return found
+
+    def sequence() -> list[str]:
+        nonlocal pos
+        found = [""]
+        while pos < len(source) and source[pos] not in "|)":
+            atom = single()
+            assert source[pos:pos + 1] not in ("*", "+", "{"), source[pos:]
+            if source[pos:pos + 1] == "?":
+                pos += 1
+                atom = ["", *atom]
+            found = [a + b for a in found for b in atom]
+        return found
+
+    def single() -> list[str]:
+        nonlocal pos
+        if source[pos] == "(":
+            look = source.startswith(("(?!", "(?="), pos)
+            pos += 3 if source.startswith("(?", pos) else 1
+            inner = alternatives()
+            assert source[pos] == ")"
+            pos += 1
+            return [""] if look else inner
+        if source[pos] == "[":
+            pos += 1
+            assert source[pos] != "^"
+            units = []
+            while source[pos] != "]":
+                first = unit()
+                if source[pos] == "-" and source[pos + 1] != "]":
+                    pos += 1
+                    last = unit()
+                    units += [chr(c) for c in range(ord(first), ord(last) + 1)]
+                else:
+                    units.append(first)
+            pos += 1
+            return units
+        return [unit()]
+
+    found = alternatives()
+    assert pos == len(source)
+    return list(dict.fromkeys(found))
+
+
+@cache
+def twemoji_sequences() -> list[str]:
+    """Every emoji twemoji-parser's pattern (node_modules) holds, as Python text."""
+    if not TWEMOJI_REGEX.is_file():
+        pytest.skip("node_modules/twemoji-parser is missing: run `make node_modules/.installed`")
+    literal = re.search(r"^exports\.default = /(.+)/g;$", TWEMOJI_REGEX.read_text("utf-8"),
+                        re.MULTILINE)
+    return [units.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+            for units in expand_js_regex(literal.group(1))]
+
+
+def twemoji_walk_texts() -> list[str]:
+    """Each emoji of the pattern alone, followed by U+FE0E (a text presentation: some then
+    are not emoji), and shuffled runs of six with nothing between them."""
+    sequences = twemoji_sequences()
+    shuffled = random.Random(12).sample(sequences, len(sequences))
+    return (sequences + [s + "\ufe0e" for s in sequences]
+            + ["".join(shuffled[i:i + 6]) for i in range(0, len(shuffled), 6)])
+
+
+def test_every_emoji_of_twemoji_parsers_pattern_counts_as_npm_twitter_text():
+    sequences = twemoji_sequences()
+    assert len(sequences) > 3000 and HOLDING_HANDS in sequences and "🏳️‍⚧️" in sequences
+    texts = twemoji_walk_texts()
+    refs = reference(texts)
+    # The walk is of real emoji: npm finds one in each text of the pattern alone.
+    assert all(ref["emoji"] for ref in refs[:len(sequences)])
+    found = [[counting._from_utf16(units[a:b]) for a, b in counting._emoji_starts(units).items()]
+             for units in map(counting._utf16, texts)]
+    wrong_emoji = [(t, got, ref["emoji"]) for t, got, ref in zip(texts, found, refs, strict=True)
+                   if got != ref["emoji"]]
+    wrong_x = [(t, counting.x_length(t), ref["x"]) for t, ref in zip(texts, refs, strict=True)
+               if counting.x_length(t) != ref["x"]]
+    assert wrong_emoji == [] and wrong_x == []
+
+
+# The emoji pattern's translation -------------------------------------------------------------
+
+#: (JavaScript pattern, text): what the translation must match as JavaScript does.
+JS_PATTERNS = [
+    (r"\ud83d[\ude00-\ude4f]|\u2764\ufe0f?|[#*0-9]\ufe0f?\u20e3", "😀❤❤️ 1⃣ #️⃣ 🙏"),
+    (r"[©®\u2122](?:\ufe0f|(?!\ufe0e))", "© ©\ufe0e ®\ufe0f ™"),
+    (r"(a|ab)(c|bcd)(d*)", "abcd abc"),
+    (r"\d+\s\w{2,3}?", "12 abc ４５ x 3\u3000xy"),
+    (r"[^a-c\d]+", "abcxyz123日本"),
+    (r"^a.|b$|\.\*", "a\nab.*b"),
+    (r"[😀]", "😀"),  # no u flag: a class of two code units
+    (r"\x41\/\-\t", "A/-\t"),
+]
+
+
+def javascript_matches(cases: list[tuple[str, str]]) -> list[list[str]]:
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed")
+    script = ("const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+              "process.stdout.write(JSON.stringify(cases.map("
+              "([p, t]) => Array.from(t.matchAll(new RegExp(p, 'g')), (m) => m[0]))));")
+    result = subprocess.run(["node", "-e", script], input=json.dumps(cases),
+                            capture_output=True, text=True, check=True, timeout=60)
+    return json.loads(result.stdout)
+
+
+def test_a_translated_pattern_matches_as_javascript_does():
+    python = [[counting._from_utf16(m.group())
+               for m in regex.finditer(js_regex_to_python(p), counting._utf16(t))]
+              for p, t in JS_PATTERNS]
+    assert python == javascript_matches(JS_PATTERNS)
+
+
+@pytest.mark.parametrize("source", [
+    r"(?<=a)b", r"(?<name>a)", r"(a)\1", r"\bword", r"\p{L}", r"a{", r"[]", r"[a", r"a/b",
+])
+def test_what_the_translation_does_not_know_is_refused(source):
+    with pytest.raises(EmojiPatternError):
+        regex.compile(js_regex_to_python(source))
+
+
+@pytest.fixture
+def fresh_pattern():
+    """``counting.emoji_pattern`` compiled anew in the test, and again after it."""
+    counting.emoji_pattern.cache_clear()
+    yield
+    counting.emoji_pattern.cache_clear()
+
+
+def twemoji_at(base: Path, text: str, *, nested: bool = False) -> Path:
+    package = base / "node_modules" / ("twitter-text/node_modules/" if nested else "")
+    path = package / "twemoji-parser" / "dist" / "lib" / "regex.js"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_emoji_pattern_check_passes_with_npms_pattern(fresh_pattern):
+    from django.core.checks import registry
+
+    assert counting.emoji_pattern_path() == TWEMOJI_REGEX
+    assert emoji_pattern_check() == []
+    assert emoji_pattern_check in registry.registry.get_checks()
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    (None, "cannot be read"),
+    ("module.exports = 1;\n", "holds no exports.default"),
+    ("exports.default = /\\ud83d[\\ude00-\\ude4f]/gu;\n", "flags 'gu'"),
+    ("exports.default = /(?<=a)\\ud83d[\\ude00-\\ude4f]/g;\n", "cannot be translated"),
+    ("exports.default = /a|\\ud83d[\\ude00-\\ude4f]/g;\n", "does not find"),
+])
+def test_the_emoji_pattern_check_fails_clearly(settings, tmp_path, fresh_pattern, content,
+                                               problem):
+    settings.BASE_DIR = tmp_path
+    if content is not None:
+        twemoji_at(tmp_path, content)
+    errors = emoji_pattern_check()
+    assert [e.id for e in errors] == ["social.E002"] and problem in errors[0].msg
+    assert "regex.js" in errors[0].msg and "npm ci" in errors[0].hint
+    with pytest.raises(EmojiPatternError):
+        counting.x_length("👍")
+
+
+def test_the_pattern_is_the_one_twitter_text_resolves(settings, tmp_path, fresh_pattern):
+    # npm may put a twemoji-parser of twitter-text's own in node_modules/twitter-text; the
+    # browser's bundle (esbuild, as Node resolves) then holds that one.
+    settings.BASE_DIR = tmp_path
+    twemoji_at(tmp_path, "exports.default = /\\ud83d[\\ude00-\\ude4f]/g;\n")
+    nested = twemoji_at(tmp_path, "exports.default = /\\ud83d[\\udc4d]/g;\n", nested=True)
+    assert counting.emoji_pattern_path() == nested
+    assert counting.x_length("👍😀") == 2 + 2 and counting._emoji_starts(
+        counting._utf16("👍😀")) == {0: 2}
 
 
 # The other networks, by hand ---------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The browser's post counter (build/bundles/post-counter.js, from
 withrefugees/social/assets/post-counter.js) gives the server's count for every network, in
-headless Chromium, on the corpus of test_counting.py and on random mixtures of emoji and
-URL parts. No server: the bundle is loaded into a blank page."""
+headless Chromium, on the corpus of test_counting.py, on every emoji of twemoji-parser's
+pattern and on random mixtures of emoji and URL parts. No server: the bundle is loaded into a
+blank page."""
 
 import subprocess
 from pathlib import Path
@@ -9,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.test_e2e import browser  # noqa: F401 (the headless Chromium fixture)
-from tests.social.test_counting import TEXTS, random_texts
-from withrefugees.social.counting import RULES, counts
+from tests.social.test_counting import TEXTS, random_texts, twemoji_walk_texts
+from withrefugees.social.counting import RULES, count, counts
 
 pytestmark = pytest.mark.e2e
 
@@ -49,6 +50,20 @@ def test_the_browsers_counts_are_the_servers_on_every_network(counter):
     differ = [(text, got, server_counts(text))
               for text, got in zip(texts, in_browser, strict=True)
               if got != server_counts(text)]
+    assert differ == []
+
+
+def test_the_browser_counts_every_emoji_of_twemoji_parser_as_the_server(counter):
+    # The server reads the emoji pattern from node_modules; the bundle holds its own copy,
+    # built from the same package. On X, Bluesky and Threads (where emoji matter).
+    texts = twemoji_walk_texts()
+    in_browser = counter.evaluate(
+        "texts => texts.map((t) => [WithRefugeesCounter.count(t, 'x'),"
+        " WithRefugeesCounter.count(t, 'bluesky'), WithRefugeesCounter.count(t, 'threads')])",
+        texts)
+    on_server = [[count(t, key).length for key in ("x", "bluesky", "threads")] for t in texts]
+    differ = [(text, got, want) for text, got, want in zip(texts, in_browser, on_server,
+                                                           strict=True) if got != want]
     assert differ == []
 
 

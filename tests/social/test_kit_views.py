@@ -165,6 +165,24 @@ def test_a_control_character_is_refused_and_the_rest_kept(client, lg, officer):
     assert 'id="id_text_joining_error"' in body and 'id="error-summary"' in body
 
 
+@pytest.mark.parametrize("control", ["\x0b", "\x0c", "\x85", "\x00", "\x1b"])
+def test_control_characters_get_the_kits_own_message(client, lg, officer, control):
+    """The kit saves nothing: not the forms' "cannot be stored" (issue 8 test round)."""
+    client.force_login(officer)
+    typed = f"Fuchu{control} stands\r\n#WithRefugees"
+    with translation.override("en"):
+        response = client.post(url(lg, "en"), {"language": "en", "text_joining": typed})
+    assert response.status_code == 400
+    body = unescape(response.content.decode())
+    assert textarea(body, "joining") == "Fuchu stands\r\n#WithRefugees"  # the rest kept
+    assert "which social networks do not accept" in body
+    assert "cannot be stored" not in body and "cannot be saved" not in body
+    form = response.context["form"]
+    assert [e.code for e in form.errors.as_data()["text_joining"]] == [
+        "post_text_control_characters"]
+    assert 'aria-invalid="true"' in body and 'id="error-summary"' in body
+
+
 def test_a_post_missing_from_the_form_shows_the_ready_made_text(client, lg, officer):
     client.force_login(officer)
     response = client.post(url(lg), {"language": "ja"})
@@ -311,3 +329,20 @@ def test_in_the_browser(client, lg, officer, lang):
                     for v in result["violations"]] == []
         finally:
             browser.close()
+
+
+def test_a_withdrawn_signature_is_not_signed(client, signatory, officer, staff):
+    """The kit's ``signed`` means a published signature now (issue 8 test round)."""
+    from withrefugees.campaign.models import Signature
+    from withrefugees.campaign.services import signature_withdraw
+
+    client.force_login(officer)
+    assert f"/signatories/{signatory.pk}/qr.svg" in client.get(url(signatory, "en")).content.decode()
+    signature_withdraw(signature=Signature.objects.get(local_government=signatory), actor=staff,
+                       note="at the local government's request")
+    response = client.get(url(signatory, "en"))
+    assert response.context["signed"] is False
+    body = response.content.decode()
+    assert "use them once its signature is published" in body
+    assert f"/signatories/{signatory.pk}/qr.svg" not in body
+    assert f"/signatories/{signatory.pk}/card-" not in body

@@ -1,114 +1,208 @@
 """Recognising the address of a post (``social.links.recognise``): accepted addresses per
-network with their normalised form, refused ones with their reason code, look-alike hosts,
-and messages that say why and what to do."""
+network with their normalised form and post identity, the same post under several
+addresses, refused ones with their reason code (what is not a post, look-alike hosts,
+other scripts' digits), hosts typed full-width, and messages that say why and what to do."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from withrefugees.social import links
 from withrefugees.social.links import MAX_LENGTH, MESSAGES, recognise
 
-# (typed, stored, network)
+# (typed, stored, network, post identity)
 ACCEPTED = [
-    # X (Twitter): /<name>/status/<id>, whatever the host, tracking and photo suffix.
+    # X (Twitter): /<name>/status/<id>, whatever the host, tracking and photo suffix; the
+    # name lower-cased; the identity is the status id alone.
     ("https://x.com/UNHCR_Japan/status/1790000000000000000",
-     "https://x.com/UNHCR_Japan/status/1790000000000000000", "x"),
+     "https://x.com/unhcr_japan/status/1790000000000000000", "x", "x:1790000000000000000"),
     ("https://x.com/UNHCR_Japan/status/1790000000000000000?s=20&t=AbC#m",
-     "https://x.com/UNHCR_Japan/status/1790000000000000000", "x"),
+     "https://x.com/unhcr_japan/status/1790000000000000000", "x", "x:1790000000000000000"),
     ("https://twitter.com/fuchu_city/status/123/photo/1",
-     "https://x.com/fuchu_city/status/123", "x"),
+     "https://x.com/fuchu_city/status/123", "x", "x:123"),
     ("https://mobile.twitter.com/fuchu_city/status/123",
-     "https://x.com/fuchu_city/status/123", "x"),
-    ("http://www.x.com/fuchu_city/status/123", "https://x.com/fuchu_city/status/123", "x"),
-    ("HTTPS://X.COM/fuchu_city/status/123", "https://x.com/fuchu_city/status/123", "x"),
-    ("x.com/fuchu_city/status/123", "https://x.com/fuchu_city/status/123", "x"),
-    ("https://x.com:443/fuchu_city/status/123", "https://x.com/fuchu_city/status/123", "x"),
-    ("https://x.com./fuchu_city/status/123", "https://x.com/fuchu_city/status/123", "x"),
-    ("https://x.com/i/web/status/123", "https://x.com/i/web/status/123", "x"),
-    ("  https://x.com/a/status/1\n", "https://x.com/a/status/1", "x"),
-    ("\u3000https://x.com/a/status/1\u3000", "https://x.com/a/status/1", "x"),  # full-width
-    ("\u200bhttps://x.com/a/status/1", "https://x.com/a/status/1", "x"),
-    # Facebook: many forms; only identifying parameters are kept.
+     "https://x.com/fuchu_city/status/123", "x", "x:123"),
+    ("https://mobile.x.com/fuchu_city/status/123",
+     "https://x.com/fuchu_city/status/123", "x", "x:123"),
+    ("http://www.x.com/fuchu_city/status/123", "https://x.com/fuchu_city/status/123", "x",
+     "x:123"),
+    ("HTTPS://X.COM/fuchu_city/status/123", "https://x.com/fuchu_city/status/123", "x",
+     "x:123"),
+    ("x.com/fuchu_city/status/123", "https://x.com/fuchu_city/status/123", "x", "x:123"),
+    ("https://x.com:443/fuchu_city/status/123", "https://x.com/fuchu_city/status/123", "x",
+     "x:123"),
+    ("https://x.com./fuchu_city/status/123", "https://x.com/fuchu_city/status/123", "x",
+     "x:123"),
+    ("https://x.com/i/web/status/123", "https://x.com/i/web/status/123", "x", "x:123"),
+    ("https://x.com/i/status/123", "https://x.com/i/web/status/123", "x", "x:123"),
+    ("https://x.com/I/status/123", "https://x.com/i/web/status/123", "x", "x:123"),
+    ("https://x.com/a/status/123/analytics", "https://x.com/a/status/123", "x", "x:123"),
+    ("  https://x.com/a/status/1\n", "https://x.com/a/status/1", "x", "x:1"),
+    ("\u3000https://x.com/a/status/1\u3000", "https://x.com/a/status/1", "x", "x:1"),
+    ("\u200bhttps://x.com/a/status/1", "https://x.com/a/status/1", "x", "x:1"),
+    # Hosts typed full-width or with an ideographic full stop (an input method's), mapped
+    # as browsers map them (UTS #46).
+    ("https://ｘ.com/a/status/1", "https://x.com/a/status/1", "x", "x:1"),
+    ("x。com/a/status/1", "https://x.com/a/status/1", "x", "x:1"),
+    ("https://ｘ．ｃｏｍ/a/status/1", "https://x.com/a/status/1", "x", "x:1"),
+    ("https://Ｘ.com｡/a/status/1", "https://x.com/a/status/1", "x", "x:1"),
+    ("https://ｗｗｗ.ｆａｃｅｂｏｏｋ.ｃｏｍ/fuchu.city/posts/1",
+     "https://www.facebook.com/fuchu.city/posts/1", "facebook", "facebook:post:1"),
+    # Facebook: many forms; only identifying parameters are kept, sorted.
     ("https://www.facebook.com/fuchu.city/posts/pfbid02abc",
-     "https://www.facebook.com/fuchu.city/posts/pfbid02abc", "facebook"),
+     "https://www.facebook.com/fuchu.city/posts/pfbid02abc", "facebook",
+     "facebook:post:pfbid02abc"),
     ("https://m.facebook.com/fuchu.city/posts/pfbid02abc/?mibextid=Nif5oz&__cft__[0]=AZ",
-     "https://www.facebook.com/fuchu.city/posts/pfbid02abc", "facebook"),
+     "https://www.facebook.com/fuchu.city/posts/pfbid02abc", "facebook",
+     "facebook:post:pfbid02abc"),
+    ("https://web.facebook.com/fuchu.city/posts/1", "https://www.facebook.com/fuchu.city/posts/1",
+     "facebook", "facebook:post:1"),
     ("https://www.facebook.com/permalink.php?story_fbid=123&id=456&__tn__=K-R",
-     "https://www.facebook.com/permalink.php?story_fbid=123&id=456", "facebook"),
+     "https://www.facebook.com/permalink.php?id=456&story_fbid=123", "facebook",
+     "facebook:post:123"),
+    ("https://www.facebook.com/story.php?id=2&story_fbid=1",
+     "https://www.facebook.com/story.php?id=2&story_fbid=1", "facebook", "facebook:post:1"),
     ("https://www.facebook.com/photo/?fbid=789&set=a.123&fbclid=IwAR0",
-     "https://www.facebook.com/photo?fbid=789&set=a.123", "facebook"),
+     "https://www.facebook.com/photo?fbid=789", "facebook", "facebook:photo:789"),
+    ("https://www.facebook.com/photo.php?fbid=789", "https://www.facebook.com/photo?fbid=789",
+     "facebook", "facebook:photo:789"),
+    ("https://www.facebook.com/fuchu.city/photos/a.123/789/",
+     "https://www.facebook.com/fuchu.city/photos/a.123/789", "facebook", "facebook:photo:789"),
     ("https://www.facebook.com/watch/?v=123456", "https://www.facebook.com/watch?v=123456",
-     "facebook"),
+     "facebook", "facebook:video:123456"),
+    ("https://www.facebook.com/fuchu.city/videos/a-title/123456/",
+     "https://www.facebook.com/fuchu.city/videos/123456", "facebook", "facebook:video:123456"),
+    ("https://www.facebook.com/reel/123456?s=yWDuG2", "https://www.facebook.com/reel/123456",
+     "facebook", "facebook:video:123456"),
     ("https://www.facebook.com/share/p/1AbCdEf/", "https://www.facebook.com/share/p/1AbCdEf",
-     "facebook"),
+     "facebook", "facebook:share:p:1AbCdEf"),
+    ("https://www.facebook.com/groups/fuchu/posts/42/",
+     "https://www.facebook.com/groups/fuchu/posts/42", "facebook", "facebook:post:42"),
+    ("https://www.facebook.com/events/555/", "https://www.facebook.com/events/555", "facebook",
+     "facebook:event:555"),
     ("https://fb.com/fuchu.city/posts/1", "https://www.facebook.com/fuchu.city/posts/1",
-     "facebook"),
-    ("https://fb.watch/abcDEF/?mibextid=1", "https://fb.watch/abcDEF", "facebook"),
-    # Instagram: /p/, /reel/ (also under the account's name), /tv/.
+     "facebook", "facebook:post:1"),
+    ("https://fb.watch/abcDEF/?mibextid=1", "https://fb.watch/abcDEF", "facebook",
+     "facebook:watch:abcDEF"),
+    # Instagram: /p/, /reel/ (also under the account's name), /tv/; the code identifies.
     ("https://www.instagram.com/p/C7abc-_1/?igsh=MWQ1ZGUx",
-     "https://www.instagram.com/p/C7abc-_1/", "instagram"),
-    ("https://instagram.com/p/C7abc", "https://www.instagram.com/p/C7abc/", "instagram"),
+     "https://www.instagram.com/p/C7abc-_1/", "instagram", "instagram:C7abc-_1"),
+    ("https://instagram.com/p/C7abc", "https://www.instagram.com/p/C7abc/", "instagram",
+     "instagram:C7abc"),
     ("https://www.instagram.com/reels/C7abc/", "https://www.instagram.com/reel/C7abc/",
-     "instagram"),
+     "instagram", "instagram:C7abc"),
     ("https://www.instagram.com/fuchu_city/p/C7abc/?img_index=2",
-     "https://www.instagram.com/p/C7abc/", "instagram"),
-    # YouTube: one form per video; si, t, list and feature dropped.
+     "https://www.instagram.com/p/C7abc/", "instagram", "instagram:C7abc"),
+    # YouTube: one form per video; si, t, list and feature dropped; a short is a video.
     ("https://youtu.be/dQw4w9WgXcQ?si=Ab12", "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
-     "youtube"),
+     "youtube", "youtube:video:dQw4w9WgXcQ"),
     ("https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=30s&list=PL1&feature=share",
-     "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "youtube"),
+     "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "youtube", "youtube:video:dQw4w9WgXcQ"),
     ("https://m.youtube.com/watch?feature=share&v=dQw4w9WgXcQ",
-     "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "youtube"),
+     "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "youtube", "youtube:video:dQw4w9WgXcQ"),
     ("https://www.youtube.com/live/dQw4w9WgXcQ?si=x",
-     "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "youtube"),
+     "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "youtube", "youtube:video:dQw4w9WgXcQ"),
     ("https://www.youtube.com/embed/dQw4w9WgXcQ",
-     "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "youtube"),
+     "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "youtube", "youtube:video:dQw4w9WgXcQ"),
     ("https://youtube.com/shorts/dQw4w9WgXcQ?feature=share",
-     "https://www.youtube.com/shorts/dQw4w9WgXcQ", "youtube"),
-    ("https://www.youtube.com/post/UgkxAbc", "https://www.youtube.com/post/UgkxAbc",
-     "youtube"),
-    ("https://www.youtube.com/@UNHCR/community?lb=UgkxAbc",
-     "https://www.youtube.com/post/UgkxAbc", "youtube"),
-    # LINE: LINE VOOM posts, public posts, lin.ee short links.
+     "https://www.youtube.com/shorts/dQw4w9WgXcQ", "youtube", "youtube:video:dQw4w9WgXcQ"),
+    ("https://www.youtube.com/post/UgkxAbcdefgh", "https://www.youtube.com/post/UgkxAbcdefgh",
+     "youtube", "youtube:post:UgkxAbcdefgh"),
+    ("https://www.youtube.com/@UNHCR/community?lb=UgkxAbcdefgh",
+     "https://www.youtube.com/post/UgkxAbcdefgh", "youtube", "youtube:post:UgkxAbcdefgh"),
+    # LINE: LINE VOOM posts and public posts (parameters sorted).
     ("https://linevoom.line.me/post/1170000000000000000",
-     "https://linevoom.line.me/post/1170000000000000000", "line"),
+     "https://linevoom.line.me/post/1170000000000000000", "line",
+     "line:post:1170000000000000000"),
     ("https://line.me/R/home/public/post?id=%40fuchu&postId=117&utm_source=copy",
-     "https://line.me/R/home/public/post?id=%40fuchu&postId=117", "line"),
-    ("https://lin.ee/AbCd123", "https://lin.ee/AbCd123", "line"),
-    # Bluesky.
+     "https://line.me/R/home/public/post?id=%40fuchu&postId=117", "line", "line:post:117"),
+    ("https://line.me/R/home/public/post?postId=117&id=%40fuchu",
+     "https://line.me/R/home/public/post?id=%40fuchu&postId=117", "line", "line:post:117"),
+    # Bluesky: handle (lower-cased) or DID, and the record key.
     ("https://bsky.app/profile/fuchu.bsky.social/post/3kxyzabc",
-     "https://bsky.app/profile/fuchu.bsky.social/post/3kxyzabc", "bluesky"),
+     "https://bsky.app/profile/fuchu.bsky.social/post/3kxyzabc", "bluesky",
+     "bluesky:fuchu.bsky.social:3kxyzabc"),
+    ("https://bsky.app/profile/Fuchu.BSKY.social/post/3kxyzabc/liked-by",
+     "https://bsky.app/profile/fuchu.bsky.social/post/3kxyzabc", "bluesky",
+     "bluesky:fuchu.bsky.social:3kxyzabc"),
     ("https://bsky.app/profile/did:plc:abc123/post/3kxyz?ref_src=embed",
-     "https://bsky.app/profile/did:plc:abc123/post/3kxyz", "bluesky"),
-    # Threads: threads.net now sends to threads.com.
+     "https://bsky.app/profile/did:plc:abc123/post/3kxyz", "bluesky",
+     "bluesky:did:plc:abc123:3kxyz"),
+    # Threads: threads.net now sends to threads.com; the code identifies.
     ("https://www.threads.net/@fuchu_city/post/C8AbC?xmt=AQG&slof=1",
-     "https://www.threads.com/@fuchu_city/post/C8AbC", "threads"),
-    ("https://threads.com/@fuchu_city/post/C8AbC",
-     "https://www.threads.com/@fuchu_city/post/C8AbC", "threads"),
-    # Mastodon: well-known servers.
+     "https://www.threads.com/@fuchu_city/post/C8AbC", "threads", "threads:C8AbC"),
+    ("https://threads.com/@Fuchu_City/post/C8AbC/media",
+     "https://www.threads.com/@fuchu_city/post/C8AbC", "threads", "threads:C8AbC"),
+    # Mastodon: well-known servers; the server and the status id identify.
     ("https://mstdn.jp/@fuchu/112233445566", "https://mstdn.jp/@fuchu/112233445566",
-     "mastodon"),
+     "mastodon", "mastodon:mstdn.jp:112233445566"),
     ("https://mastodon.social/@unhcr/1?utm_medium=x", "https://mastodon.social/@unhcr/1",
-     "mastodon"),
-    ("https://fedibird.com/users/fuchu/statuses/99", "https://fedibird.com/users/fuchu/statuses/99",
-     "mastodon"),
-    ("https://pawoo.net/web/@fuchu/5", "https://pawoo.net/@fuchu/5", "mastodon"),
+     "mastodon", "mastodon:mastodon.social:1"),
+    ("https://fedibird.com/users/fuchu/statuses/99", "https://fedibird.com/@fuchu/99",
+     "mastodon", "mastodon:fedibird.com:99"),
+    ("https://pawoo.net/web/@fuchu/5", "https://pawoo.net/@fuchu/5", "mastodon",
+     "mastodon:pawoo.net:5"),
     ("https://mastodon.social/@fuchu@mstdn.jp/7", "https://mastodon.social/@fuchu@mstdn.jp/7",
-     "mastodon"),
-    # LinkedIn.
+     "mastodon", "mastodon:mastodon.social:7"),
+    # LinkedIn: the activity (or share, ugcPost) id identifies.
     ("https://www.linkedin.com/posts/unhcr_withrefugees-activity-7200-AbCd?utm_source=share"
      "&utm_medium=member_desktop",
-     "https://www.linkedin.com/posts/unhcr_withrefugees-activity-7200-AbCd", "linkedin"),
+     "https://www.linkedin.com/posts/unhcr_withrefugees-activity-7200-AbCd", "linkedin",
+     "linkedin:activity:7200"),
     ("https://jp.linkedin.com/feed/update/urn:li:activity:7200/",
-     "https://www.linkedin.com/feed/update/urn:li:activity:7200", "linkedin"),
+     "https://www.linkedin.com/feed/update/urn:li:activity:7200", "linkedin",
+     "linkedin:activity:7200"),
+    ("https://www.linkedin.com/feed/update/urn%3Ali%3AugcPost%3A7300",
+     "https://www.linkedin.com/feed/update/urn:li:ugcPost:7300", "linkedin",
+     "linkedin:ugcpost:7300"),
 ]
 
 
-@pytest.mark.parametrize("typed, stored, network", ACCEPTED)
-def test_accepted_addresses_are_normalised(typed, stored, network):
+@pytest.mark.parametrize("typed, stored, network, key", ACCEPTED)
+def test_accepted_addresses_are_normalised(typed, stored, network, key):
     found = recognise(typed)
-    assert (found.url, found.network) == (stored, network)
+    assert (found.url, found.network, found.post_key) == (stored, network, key)
     assert recognise(found.url) == found  # normalising twice changes nothing
+
+
+# Each group: addresses of one post, which must have one identity (and the groups differ).
+SAME_POST = [
+    ["https://x.com/City/status/111", "https://x.com/city/status/111",
+     "https://x.com/other/status/111", "https://x.com/i/web/status/111",
+     "https://twitter.com/i/status/111/photo/2", "https://mobile.twitter.com/x/status/111"],
+    ["https://www.facebook.com/story.php?story_fbid=1&id=2",
+     "https://www.facebook.com/story.php?id=2&story_fbid=1",
+     "https://m.facebook.com/story.php?id=2&story_fbid=1&__tn__=%2As",
+     "https://www.facebook.com/permalink.php?story_fbid=1&id=2",
+     "https://www.facebook.com/fuchu.city/posts/1"],
+    ["https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://youtu.be/dQw4w9WgXcQ",
+     "https://www.youtube.com/shorts/dQw4w9WgXcQ", "https://www.youtube.com/embed/dQw4w9WgXcQ"],
+    ["https://www.instagram.com/p/C7abcde/", "https://www.instagram.com/reel/C7abcde/",
+     "https://www.instagram.com/fuchu/p/C7abcde"],
+    ["https://bsky.app/profile/fuchu.bsky.social/post/3kabc",
+     "https://bsky.app/profile/FUCHU.bsky.social/post/3kabc/"],
+    ["https://www.threads.com/@fuchu/post/C8AbCdE", "https://threads.net/@other/post/C8AbCdE"],
+    ["https://www.linkedin.com/posts/fuchu-activity-7200-AbCd",
+     "https://www.linkedin.com/feed/update/urn:li:activity:7200"],
+    ["https://linevoom.line.me/post/117",
+     "https://line.me/R/home/public/post?id=%40fuchu&postId=117"],
+    ["https://mstdn.jp/@fuchu/5", "https://mstdn.jp/users/fuchu/statuses/5",
+     "https://www.mstdn.jp/web/@Fuchu/5"],
+]
+
+
+@pytest.mark.parametrize("addresses", SAME_POST)
+def test_every_address_of_one_post_has_one_identity(addresses):
+    assert len({recognise(address).post_key for address in addresses}) == 1
+
+
+def test_other_posts_have_other_identities():
+    keys = [recognise(group[0]).post_key for group in SAME_POST]
+    keys += [recognise("https://mastodon.social/@fuchu/5").post_key,  # another server
+             recognise("https://bsky.app/profile/other.bsky.social/post/3kabc").post_key,
+             recognise("https://www.instagram.com/p/C7abcdf/").post_key,  # letter case
+             recognise("https://www.instagram.com/p/c7abcde/").post_key]
+    assert len(set(keys)) == len(keys)
 
 
 # (typed, code)
@@ -144,7 +238,9 @@ REFUSED = [
     ("https://xn--fcebook-8va.com/fuchu/posts/1", "lookalike_host"),  # punycode
     ("https://f\u0430cebook.com/fuchu/posts/1", "lookalike_host"),  # Cyrillic а
     ("https://\u0445.com/a/status/1", "lookalike_host"),  # Cyrillic х
-    ("https://ｘ.com/a/status/1", "lookalike_host"),  # full-width
+    ("https://ｘ.сom/a/status/1", "lookalike_host"),  # full-width x, Cyrillic с
+    ("https://х。com/a/status/1", "lookalike_host"),  # Cyrillic х, full stop
+    ("https://x.com：8443/a/status/1", "malformed"),  # a full-width colon
     ("https://evilx.com/a/status/1", "unknown_host"),
     ("https://example.org/post/1", "unknown_host"),
     ("example.org/post/1", "unknown_host"),
@@ -181,6 +277,69 @@ REFUSED = [
     ("https://www.linkedin.com/company/unhcr/", "not_a_post"),
     ("https://www.linkedin.com/in/someone", "not_a_post"),
     ("https://www.linkedin.com/redir/redirect?url=https%3A%2F%2Fevil.example", "not_a_post"),
+    # Subdomains of a network that are not one of its sites of posts.
+    ("https://evil.x.com/a/status/1", "not_a_post"),
+    ("https://api.twitter.com/a/status/1", "not_a_post"),
+    ("https://evil.facebook.com/fuchu.city/posts/1", "not_a_post"),
+    ("https://business.linkedin.com/posts/a-activity-7200-AbCd", "not_a_post"),
+    ("https://studio.youtube.com/watch?v=dQw4w9WgXcQ", "not_a_post"),
+    # Facebook's pages for signing in, sharing, warning about a link; bare feeds.
+    ("https://www.facebook.com/login.php", "not_a_post"),
+    ("https://www.facebook.com/login/?next=https%3A%2F%2Fevil.example", "not_a_post"),
+    ("https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fevil.example", "not_a_post"),
+    ("https://www.facebook.com/sharer.php?u=https://evil.example", "not_a_post"),
+    ("https://www.facebook.com/dialog/share?app_id=1&href=https://evil.example", "not_a_post"),
+    ("https://www.facebook.com/flx/warn/?u=https%3A%2F%2Fevil.example", "not_a_post"),
+    ("https://www.facebook.com/watch", "not_a_post"),
+    ("https://www.facebook.com/watch/?v=", "not_a_post"),
+    ("https://www.facebook.com/reel", "not_a_post"),
+    ("https://www.facebook.com/reel/", "not_a_post"),
+    ("https://www.facebook.com/permalink.php?story_fbid=1", "not_a_post"),  # no id
+    ("https://www.facebook.com/fuchu.city/posts", "not_a_post"),
+    ("https://www.facebook.com/fuchu.city/posts/abc", "not_a_post"),
+    ("https://www.facebook.com/plugins/post.php?href=https://evil.example", "not_a_post"),
+    ("https://fb.watch/", "not_a_post"),
+    # LinkedIn: signing in, sharing, a job.
+    ("https://www.linkedin.com/login", "not_a_post"),
+    ("https://www.linkedin.com/shareArticle?mini=true&url=https://evil.example", "not_a_post"),
+    ("https://www.linkedin.com/authwall?trk=1&sessionRedirect=https://evil.example",
+     "not_a_post"),
+    ("https://www.linkedin.com/jobs/view/1", "not_a_post"),
+    ("https://www.linkedin.com/feed/update/urn:li:group:1", "not_a_post"),
+    ("https://www.linkedin.com/posts/no-id-here", "not_a_post"),
+    # LINE: its site, logging in, LIFF apps, the share button, short links.
+    ("https://line.me/en/", "not_a_post"),
+    ("https://line.me/", "not_a_post"),
+    ("https://access.line.me/oauth2/v2.1/authorize?client_id=1", "not_a_post"),
+    ("https://liff.line.me/1234567890-AbCdEfGh/post/1", "not_a_post"),
+    ("https://social-plugins.line.me/lineit/share?url=https://evil.example", "not_a_post"),
+    ("https://lin.ee/AbCd123", "not_a_post"),
+    ("https://linevoom.line.me/user/_dXyz", "not_a_post"),
+    ("https://line.me/R/home/public/post?id=%40fuchu", "not_a_post"),  # no postId
+    ("https://line.me/R/home/public/main?id=%40fuchu", "not_a_post"),
+    # Ids in other scripts' digits (they pass str.isdigit) or with letters.
+    ("https://x.com/a/status/١٢٣", "not_a_post"),  # Arabic-Indic
+    ("https://x.com/a/status/１２３", "not_a_post"),  # full-width
+    ("https://x.com/a/status/%EF%BC%91", "not_a_post"),  # full-width 1, percent-encoded
+    ("https://x.com/a/status/12a", "not_a_post"),
+    ("https://x.com/a/status/0123", "not_a_post"),
+    ("https://mstdn.jp/@fuchu/١٢", "not_a_post"),
+    ("https://mstdn.jp/users/fuchu/statuses/१", "not_a_post"),  # Devanagari
+    ("https://www.facebook.com/watch/?v=١٢", "not_a_post"),
+    ("https://www.facebook.com/fuchu.city/posts/١٢", "not_a_post"),
+    ("https://linevoom.line.me/post/١٢", "not_a_post"),
+    ("https://www.linkedin.com/feed/update/urn:li:activity:١٢", "not_a_post"),
+    ("https://www.youtube.com/watch?v=dQw4w9WgXc١", "not_a_post"),
+    # Other pages on the networks' sites.
+    ("https://x.com/intent/post?text=hi&url=https://evil.example", "not_a_post"),
+    ("https://x.com/i/flow/login", "not_a_post"),
+    ("https://www.instagram.com/accounts/login/?next=/p/C7abc/", "not_a_post"),
+    ("https://www.instagram.com/p/", "not_a_post"),
+    ("https://www.threads.com/login", "not_a_post"),
+    ("https://bsky.app/profile/fuchu.bsky.social/post", "not_a_post"),
+    ("https://bsky.app/profile/not_a_handle/post/3kabc", "not_a_post"),
+    ("https://youtu.be/", "not_a_post"),
+    ("https://www.youtube.com/shorts/short", "not_a_post"),
 ]
 
 
@@ -211,11 +370,16 @@ def test_every_code_has_a_message_that_says_what_to_do():
     ("javascript:alert(1)", ["javascript:", "https://"]),
     ("https://example.org/1", ["example.org", "Mastodon"]),
     ("https://x.com:8443/a/status/1", [":8443"]),
+    ("https://www.facebook.com/login.php", ["signing in, sharing", "Facebook"]),
+    ("https://evil.x.com/a/status/1", ["signing in, sharing", " X,"]),
+    ("https://www.facebook.com/flx/warn/?u=https://evil.example", ["another site"]),
+    ("https://lin.ee/AbCd123", ["short link", "LINE"]),
 ])
 def test_messages_name_the_problem(typed, words):
-    with translation.override("en"), pytest.raises(ValidationError) as refused:
-        recognise(typed)
-    message = refused.value.messages[0]
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            recognise(typed)
+        message = refused.value.messages[0]  # lazy: read while English is active
     for word in words:
         assert word in message
 
@@ -251,5 +415,41 @@ def test_the_stored_form_fits_the_model():
     from withrefugees.social.models import PostedLink
 
     assert PostedLink._meta.get_field("url").max_length == MAX_LENGTH
-    long_ok = "https://www.facebook.com/a/posts/" + "1" * (MAX_LENGTH - 40)
-    assert len(recognise(long_ok).url) <= MAX_LENGTH
+    long_ok = "https://www.facebook.com/" + "a" * (MAX_LENGTH - 40) + "/posts/1"
+    found = recognise(long_ok)
+    assert len(found.url) <= MAX_LENGTH
+    assert PostedLink._meta.get_field("post_key").max_length == links.POST_KEY_MAX_LENGTH
+    assert len(found.post_key) <= links.POST_KEY_MAX_LENGTH
+
+
+@pytest.mark.parametrize("length", [MAX_LENGTH + 1, 2_000, 2_001, 10_000])
+def test_one_message_for_every_address_too_long(length):
+    typed = "https://x.com/a/status/1?q=" + "a" * (length - 27)
+    assert len(typed) == length
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            recognise(typed)
+        message = refused.value.messages[0]
+    assert refused.value.code == "too_long"
+    assert f"This address is {length} characters long; at most 500" in message
+
+
+@pytest.mark.parametrize("length", [MAX_LENGTH + 1, 2_001, 10_000])
+def test_the_form_leaves_the_length_to_recognise(length):
+    from withrefugees.workspace.views.posted_links import PostedLinkForm
+
+    typed = "https://x.com/a/status/1?q=" + "a" * (length - 27)
+    form = PostedLinkForm({"url": typed})
+    assert form.is_valid(), form.errors  # no generic "at most N characters" first
+    assert form.cleaned_data["url"] == typed
+    assert "maxlength" not in str(form["url"])  # the browser cuts nothing off either
+
+
+def test_hosts_are_mapped_without_the_idna_package_too(monkeypatch):
+    monkeypatch.setattr(links, "idna", None)
+    assert links.map_host("ｘ。ｃｏｍ") == links.uts46_subset("ｘ。ｃｏｍ") == "x.com"
+    assert recognise("https://Ｘ．com/a/status/1").url == "https://x.com/a/status/1"
+    assert recognise("x｡com/a/status/1").url == "https://x.com/a/status/1"
+    with pytest.raises(ValidationError) as refused:
+        recognise("https://\u0445.com/a/status/1")  # Cyrillic х: not mapped to Latin
+    assert refused.value.code == "lookalike_host"

@@ -37,6 +37,23 @@ def test_a_bad_template_is_refused_with_the_reason(admin_client):
     assert template.body == before and not audit_history(template).exists()
 
 
+@pytest.mark.parametrize(("body", "unread"), [
+    ("{url}{hashtags} {name}", ["#WithRefugees"]),  # the link's fragment on X
+    ("{name} {url} abc#WithRefugees x#難民とともに", ["#WithRefugees", "#難民とともに"]),
+])
+def test_a_template_whose_hashtags_x_would_not_read_is_refused(admin_client, body, unread):
+    template = PostTemplate.objects.get(occasion="joining", language="ja")
+    before = template.body
+    with translation.override("en"):
+        response = admin_client.post(change_url(template), {"body": body})
+    assert response.status_code == 200
+    page = response.content.decode()
+    for tag in unread:
+        assert f"{tag} would not be read as a hashtag" in page
+    template.refresh_from_db()
+    assert template.body == before and not audit_history(template).exists()
+
+
 def test_a_good_template_is_saved_through_the_service(admin_client, admin_user):
     template = PostTemplate.objects.get(occasion="joining", language="en")
     response = admin_client.post(change_url(template),

@@ -54,16 +54,51 @@ def test_a_refused_address_raises_its_code_and_writes_nothing(lg, officer):
     POST,
     "https://mobile.twitter.com/fuchu_city/status/1790000000000000001?t=abc#x",
     "  x.com/fuchu_city/status/1790000000000000001/photo/1 ",
+    # The same post under another name, letter case or form: one post, one row.
+    "https://x.com/Fuchu_City/status/1790000000000000001",
+    "https://x.com/someone_else/status/1790000000000000001",
+    "https://x.com/i/web/status/1790000000000000001",
+    "https://ｘ.com/fuchu_city/status/1790000000000000001",
 ])
 def test_the_same_post_twice_is_a_duplicate(lg, officer, make_officer, again):
     add(lg, officer)
     colleague = make_officer(lg)
-    with translation.override("en"), pytest.raises(ValidationError) as refused:
-        add(lg, colleague, again)
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            add(lg, colleague, again)
+        assert "already in the list" in refused.value.messages[0]  # lazy: read in English
     assert refused.value.code == "duplicate"
-    assert "already in the list" in refused.value.messages[0]
     assert PostedLink.objects.count() == 1
     assert AuditEntry.objects.filter(action="posted_link.add").count() == 1
+
+
+@pytest.mark.parametrize("first, again", [
+    ("https://www.facebook.com/story.php?story_fbid=1&id=2",
+     "https://m.facebook.com/story.php?id=2&story_fbid=1&__tn__=%2As"),
+    ("https://youtu.be/dQw4w9WgXcQ", "https://www.youtube.com/shorts/dQw4w9WgXcQ"),
+    ("https://www.instagram.com/p/C7abcde/", "https://www.instagram.com/fuchu/reel/C7abcde"),
+    ("https://bsky.app/profile/fuchu.bsky.social/post/3kabc",
+     "https://bsky.app/profile/Fuchu.Bsky.Social/post/3kabc"),
+    ("https://www.linkedin.com/posts/fuchu-activity-7200-AbCd",
+     "https://www.linkedin.com/feed/update/urn:li:activity:7200"),
+    ("https://mstdn.jp/@fuchu/5", "https://mstdn.jp/users/fuchu/statuses/5"),
+])
+def test_the_same_post_under_another_address_is_a_duplicate(lg, officer, first, again):
+    link = add(lg, officer, first)
+    assert link.post_key == services.recognise(again).post_key
+    with pytest.raises(ValidationError) as refused:
+        add(lg, officer, again)
+    assert refused.value.code == "duplicate"
+    assert PostedLink.objects.count() == 1
+
+
+def test_one_post_per_local_government_is_a_database_constraint(lg, officer):
+    from django.db import IntegrityError, transaction
+
+    link = add(lg, officer)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PostedLink.objects.create(local_government=lg, network="x", post_key=link.post_key,
+                                  url="https://x.com/other/status/1790000000000000001")
 
 
 def test_another_local_government_may_record_the_same_address(lg, other_lg, officer,
@@ -79,6 +114,10 @@ def test_a_duplicate_committed_by_a_concurrent_request_is_refused_too(lg, office
     monkeypatch.setattr(services, "_recorded", lambda *args: None)
     with pytest.raises(ValidationError) as refused:
         add(lg, officer)
+    assert refused.value.code == "duplicate"
+    # The same post under another address: caught by the post_key constraint.
+    with pytest.raises(ValidationError) as refused:
+        add(lg, officer, "https://x.com/i/web/status/1790000000000000001")
     assert refused.value.code == "duplicate"
     assert PostedLink.objects.count() == 1
     assert AuditEntry.objects.filter(action="posted_link.add").count() == 1
@@ -164,3 +203,26 @@ def test_officers_may_remove_a_hidden_link(lg, officer, staff):
     services.posted_link_hide(link=link, actor=staff, reason="spam")
     services.posted_link_remove(link=link, actor=officer)
     assert AuditEntry.objects.get(action="posted_link.remove").from_state == "hidden"
+
+
+# --- Filling post_key for the links recorded before it (migration 0003) ---------------------
+def test_the_migration_fills_post_key_and_keeps_every_row(lg, other_lg, officer):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    fill = importlib.import_module(
+        "withrefugees.social.migrations.0003_posted_link_post_key").fill_post_key
+    rows = [(lg, "https://x.com/Fuchu_City/status/5"),  # stored under the older rules
+            (lg, "https://x.com/other/status/5"),  # the same post, recorded twice then
+            (other_lg, "https://x.com/fuchu_city/status/5"),
+            (lg, "https://social-plugins.line.me/lineit/share?url=https://evil.example")]
+    made = [PostedLink.objects.create(local_government=place, url=address, network="x",
+                                      post_key=f"old{i}")
+            for i, (place, address) in enumerate(rows)]
+    fill(apps, SimpleNamespace(connection=connection))
+    keys = [PostedLink.objects.get(pk=link.pk).post_key for link in made]
+    assert keys == ["x:5", f"x:5#{made[1].pk}", "x:5",
+                    "url:https://social-plugins.line.me/lineit/share?url=https://evil.example"]

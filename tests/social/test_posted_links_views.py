@@ -95,6 +95,20 @@ def test_the_page_is_in_japanese_by_default(client, lg, officer):
     assert '<html lang="ja">' in html and "府中市" in html
 
 
+def test_the_tables_post_column_is_not_the_steps_title(client, lg, officer):
+    """"Post" the column (a post on social media) is another msgid than "Post" the step
+    (ja: SNSで発信), by its context (issue 8 test round)."""
+    from django.utils.translation import gettext, pgettext
+
+    add(lg, officer)
+    client.force_login(officer)
+    html = html_of(client.get(url("workspace:posted_links", lg.pk, lang="ja")))
+    header = re.search(r'<thead><tr><th scope="col">([^<]*)</th>', html).group(1)
+    with translation.override("ja"):
+        assert header == pgettext("a post on social media, table column", "Post")
+        assert header != gettext("Post") == "SNSで発信"
+
+
 def test_hidden_links_show_the_reason_to_officers(client, lg, officer, staff):
     link = add(lg, officer)
     services.posted_link_hide(link=link, actor=staff, reason="Not about refugees.")
@@ -260,6 +274,34 @@ def test_the_profile_without_visible_links_says_nothing_recorded(client, signato
     html = profile_html(client, signatory)
     assert "Nothing recorded yet." in post_section(html)
     assert 'class="step-post done"' not in html and POST not in html
+
+
+def test_a_withdrawn_signatory_lists_no_posts_and_offers_nothing_to_share(client, signatory,
+                                                                         officer, staff):
+    """Step 2 shows only while step 1 is done (issue 8 test round)."""
+    from withrefugees.campaign.models import Signature
+    from withrefugees.campaign.services import signature_withdraw
+
+    add(signatory, officer)
+    assert POST in post_section(profile_html(client, signatory))
+    signature_withdraw(signature=Signature.objects.get(local_government=signatory), actor=staff,
+                       note="at the local government's request")
+    html = profile_html(client, signatory)
+    section = post_section(html)
+    assert POST not in html and "Posted with #WithRefugees" not in section
+    assert "Nothing recorded yet." in section and 'class="step-post done"' not in html
+    for name in ("profiles:qr_svg", "profiles:qr_png", "profiles:poster"):
+        assert url(name, signatory.pk) not in html
+    assert "/card-" not in html and "Share and print" not in section
+    # The links stay recorded: they show again once it signs again and is published.
+    assert PostedLink.objects.filter(local_government=signatory).count() == 1
+
+
+def test_a_local_government_that_never_signed_lists_no_posts(client, lg, officer):
+    add(lg, officer)
+    html = profile_html(client, lg)
+    assert POST not in html and 'class="step-post done"' not in html
+    assert url("profiles:poster", lg.pk) not in html
 
 
 def test_a_profile_shows_a_change_at_once(client, settings, signatory, officer, staff,

@@ -3,8 +3,15 @@ the campaign's hashtags always there, mentions in order, templates checked, and 
 services that change templates and mentions audited and kept to staff with a second
 factor."""
 
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from withrefugees.core.audit import audit_history
 from withrefugees.social import posts
@@ -50,6 +57,24 @@ def test_hashtags_are_added_when_a_template_lost_them():
                         url="u") == "#withrefugees #難民とともに A"
     assert posts.render("#WithRefugeesJapan", language="en", name="A",
                         url="u").endswith("\n#WithRefugees")
+
+
+@pytest.mark.parametrize(("body", "added"), [
+    ("{name}は参加しました。{url}#WithRefugees #難民とともに", "#WithRefugees"),  # in the link
+    ("{name} abc#WithRefugees x#難民とともに", "#WithRefugees #難民とともに"),  # glued
+    ("{url}{hashtags}", "#WithRefugees"),
+    ("{name}{hashtags}", "#WithRefugees"),
+    ("{mentions}{hashtags} {url}", "#WithRefugees"),
+    ("#WithRefugees_Japan #難民とともに2026 {name}", "#WithRefugees #難民とともに"),
+])
+def test_hashtags_x_would_not_read_are_added_on_a_last_line(body, added):
+    url = "https://withrefugees.example.jp/ja/signatories/7/"  # X sees no link in testserver
+    text = posts.render(body, language="ja", name="府中市", url=url, mentions=["@UNHCR_Japan"])
+    assert text.endswith("\n" + added) and text.count("\n") == body.count("\n") + 1
+    assert {"WithRefugees", "難民とともに"} <= set(posts.x_hashtags(text))
+    # Read where they are: nothing added.
+    good = posts.render("{name}\n{url}\n{hashtags}", language="ja", name="府中市", url=URL_JA)
+    assert good.count("#WithRefugees") == 1
 
 
 def test_values_are_not_read_as_placeholders_and_unknown_ones_stay():
@@ -149,6 +174,81 @@ def test_bad_templates_are_refused_with_a_reason(body, occasion, language, code)
     with pytest.raises(ValidationError) as caught:
         posts.validate_body(body, occasion=occasion, language=language)
     assert code in codes(caught.value)
+
+
+@pytest.mark.parametrize(("body", "language", "unread"), [
+    # Reported: twitter-text takes ".../669/#WithRefugees" as the link's fragment.
+    ("{url}{hashtags} {name}", "ja", ["#WithRefugees"]),
+    ("{url}{hashtags} {name}", "en", ["#WithRefugees"]),
+    # Reported: written out, glued to letters before them.
+    ("abc#WithRefugees x#難民とともに {name} {url}", "ja", ["#WithRefugees", "#難民とともに"]),
+    ("{name}{hashtags}", "ja", ["#WithRefugees"]),  # glued to the name
+    ("{name} {mentions}{hashtags}", "en", ["#WithRefugees"]),  # glued to a mention
+    ("{name} {url}#WithRefugees #難民とともに", "ja", ["#WithRefugees"]),
+    ("{name} 1#WithRefugees", "en", ["#WithRefugees"]),
+    ("{name} _#WithRefugees", "en", ["#WithRefugees"]),
+    ("{name} &#WithRefugees", "en", ["#WithRefugees"]),
+    ("{name} {hashtags}Japan", "ja", ["#難民とともに"]),  # glued to a letter after
+    ("{name} #WithRefugees_2026 #難民とともに", "ja", ["#WithRefugees"]),
+    ("{name} {hashtags}://", "en", ["#WithRefugees"]),
+    ("{name} {event_title}{hashtags}", "ja", ["#WithRefugees"]),
+])
+def test_hashtags_must_be_read_as_hashtags(body, language, unread):
+    occasion = "event" if "{event_" in body else "joining"
+    with pytest.raises(ValidationError) as caught:
+        posts.validate_body(body, occasion=occasion, language=language)
+    errors = caught.value.error_list
+    assert [e.code for e in errors] == ["post_template_hashtag_not_read"] * len(unread)
+    assert [e.params["tag"] for e in errors] == unread
+    with translation.override("en"):
+        assert f"{unread[0]} would not be read as a hashtag" in caught.value.messages[0]
+
+
+@pytest.mark.parametrize("body", [
+    "{url} {hashtags}", "{url}\n{hashtags}", "{name}、{hashtags}", "{name}（{hashtags}）",
+    "{url}\n#WithRefugees、#難民とともに。", "{name}🌸#WithRefugees #難民とともに",
+    "{name} {mentions} {hashtags}", "{mentions}\n{hashtags}\n{url}", "＃WithRefugees #難民とともに",
+    "#withrefugees #難民とともに {name}", "{name}: #WithRefugees/#難民とともに!",
+])
+def test_hashtags_read_as_hashtags_pass(body):
+    posts.validate_body(body, occasion="joining", language="ja")
+
+
+#: Texts for ``x_hashtags`` against npm twitter-text ``extractHashtags``.
+HASHTAG_TEXTS = [
+    "https://example.org/ja/signatories/669/#WithRefugees x", "abc#WithRefugees x#難民とともに",
+    "a #b、#c x#d https://e.jp/#f", "#a#b", "##a", "&#a", "_#a", "1#a", "🌸#a", "\ufe0f#a",
+    "#a://", "#WithRefugees_", "#難民とともに・東京", "(#a)", "＃a", "#123", "#1a", "e.jp#a",
+    "府中市.jp #a", "@UNHCR_Japan#a", "x.com/#a #b", "#\u20e3a #\ufe0fa", "#éa #e\u0301a",
+    "#𠮷野 𠮷#a", "カ#a ー#b ・#c 。#d", "http://x.test/a?b=#c #d", "#a.jp #b", "a #b\n#c",
+    "https://cities-withrefugees.example.jp/ja/signatories/12345/\n#WithRefugees #難民とともに",
+    "#WithRefugees、#難民とともに。#Ｗｉｔｈ", "#ab#cd #ef", "#a_b_ #_ #٣a", "#WithRefugees/#b",
+]
+
+
+def node_hashtags(texts: list[str]) -> list[list[str]]:
+    modules = Path(__file__).resolve().parents[2] / "node_modules"
+    if shutil.which("node") is None or not (modules / "twitter-text").is_dir():
+        pytest.skip("node and node_modules/twitter-text give the reference")
+    script = (f"const tt = require({json.dumps(str(modules / 'twitter-text'))});"
+              "let s = ''; process.stdin.on('data', d => s += d); process.stdin.on('end', () =>"
+              " process.stdout.write(JSON.stringify(JSON.parse(s).map("
+              "t => tt.extractHashtags(t.normalize('NFC'))))));")
+    result = subprocess.run(["node", "-e", script], input=json.dumps(texts),
+                            capture_output=True, text=True, check=True, timeout=60)
+    return json.loads(result.stdout)
+
+
+def test_x_hashtags_are_those_of_twitter_text():
+    rng = random.Random(8)
+    pieces = ["#", "＃", "a", "難民", "_", "&", " ", "\n", "、", "🌸", "1", "x.jp", "https://",
+              "/", ":", ".", "\ufe0f", "・"]
+    texts = HASHTAG_TEXTS + ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+                             for _ in range(400)]
+    expected = node_hashtags(texts)
+    assert ["a"] in expected and [] in expected  # the reference answers
+    for text, tags in zip(texts, expected, strict=True):
+        assert posts.x_hashtags(text) == tags, text
 
 
 def test_the_messages_name_the_problem():

@@ -40,9 +40,12 @@ from .models import Profile
 logger = logging.getLogger(__name__)
 
 #: Bump when the card's drawing changes (layout, colours, fonts): every key changes.
-RENDER_VERSION = 1
-#: Bump when the poster's drawing changes.
-POSTER_VERSION = 1
+#: 2: the campaign's line reads "#WithRefugees #難民とともに"; names drawn without what the
+#: font lacks (emoji...).
+RENDER_VERSION = 2
+#: Bump when the poster's drawing changes (a new card key gives a new poster key too).
+#: 2: names printed without what the font lacks.
+POSTER_VERSION = 2
 KEY_LENGTH = 16  # hex digits of SHA-256 (64 bits)
 CARD_WIDTH, CARD_HEIGHT = social_cards.WIDTH, social_cards.HEIGHT
 POSTER_LANGUAGES = ("ja", "en")
@@ -72,12 +75,16 @@ class CardContent:
 def card_content(local_government: LocalGovernment, profile: Profile) -> CardContent:
     """The names and logo of the card (no query). Names: the profile's official names as
     the public sees them (``Profile.shown``), else the reference names (``name_ja``,
-    ``name_en``), else the official name as entered (places outside Japan)."""
+    ``name_en``), else the official name as entered (places outside Japan); each as the
+    card's fonts can draw it (``social.cards.drawable_name``: without emoji or scripts
+    Noto Sans JP lacks), and an official name with nothing readable left (only emoji)
+    counts as empty, so the reference name stands in."""
     lg = local_government
-    name_ja = (profile.shown("public_name_ja") or lg.name_ja or "").strip()
-    name_en = (profile.shown("public_name_en") or lg.name_en or "").strip()
+    drawn = social_cards.drawable_name
+    name_ja = drawn(profile.shown("public_name_ja") or "") or drawn(lg.name_ja or "")
+    name_en = drawn(profile.shown("public_name_en") or "") or drawn(lg.name_en or "")
     if not name_ja and not name_en:
-        name_ja = lg.name
+        name_ja = drawn(lg.name or "")
     if name_en == name_ja:
         name_en = ""
     logo = "" if profile.is_hidden("logo") or not profile.logo else profile.logo.name

@@ -149,11 +149,12 @@ LATER_STEPS = (
 
 @dataclass(frozen=True)
 class PostSection:
-    """Step 2 on the profile page: ``links``, the posted links the public sees (not hidden
-    by staff), newest first, at most ``social.selectors.PUBLIC_LIMIT`` (``more``: there are
-    older ones not listed); for signatories, what visitors may share or print: ``card_url``
-    (the card image, "" while there is none), ``qr_svg_url``, ``qr_png_url``,
-    ``poster_url`` (all "" for a local government that has not signed)."""
+    """Step 2 on the profile page, all empty unless the local government is a signatory
+    now (step 1 done: a published signature; not once it is withdrawn): ``links``, the
+    posted links the public sees (not hidden by staff), newest first, at most
+    ``social.selectors.PUBLIC_LIMIT`` (``more``: there are older ones not listed); what
+    visitors may share or print: ``card_url`` (the card image, "" while there is none),
+    ``qr_svg_url``, ``qr_png_url``, ``poster_url``."""
 
     links: list = field(default_factory=list)
     more: bool = False
@@ -169,18 +170,20 @@ class PostSection:
 
 def post_section(local_government: LocalGovernment, profile: Profile, *,
                  signatory: bool) -> PostSection:
-    """Step 2's section of ``local_government``'s profile page. Reads the links (one query)
-    only when ``local_government`` was loaded with the annotation
-    ``has_public_posted_links`` True (``profile_page``); none otherwise. The card's address
-    needs no query (``cards.card_url`` told that it is a signatory)."""
+    """Step 2's section of ``local_government``'s profile page: empty when it is not a
+    ``signatory`` (never signed, or its signature withdrawn: the public no longer sees its
+    posts, which said it had signed). Reads the links (one query) only for a signatory, and
+    not when ``local_government`` was loaded with the annotation
+    ``has_public_posted_links`` False (``profile_page``). The card's address needs no query
+    (``cards.card_url`` told that it is a signatory)."""
+    if not signatory:
+        return PostSection()
     links: list = []
     more = False
     if getattr(local_government, "has_public_posted_links", True):
         limit = social_selectors.PUBLIC_LIMIT
         links = social_selectors.public_posted_links(local_government, limit=limit + 1)
         more, links = len(links) > limit, links[:limit]
-    if not signatory:
-        return PostSection(links=links, more=more)
     from . import cards  # (cards reads this module)
 
     pk = local_government.pk
@@ -195,8 +198,8 @@ def post_section(local_government: LocalGovernment, profile: Profile, *,
 def profile_page(pk: int) -> ProfilePage:
     """The public profile page of the local government ``pk``, signatory or not (three
     queries whatever the profile holds; one more for a signature from the campaign's
-    records, whose sources are read with it, and one more when it has posted links the
-    public sees, however many). Raises ``LocalGovernment.DoesNotExist`` for an
+    records, whose sources are read with it, and one more when a signatory has posted links
+    the public sees, however many). Raises ``LocalGovernment.DoesNotExist`` for an
     unknown ``pk`` and for a place typed in by a signer (``source=submitted``) that has no
     published signature."""
     lg = (local_governments_with_profile()

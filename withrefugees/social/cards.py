@@ -16,6 +16,11 @@ on two or three lines (Japanese may break between any two characters, except bef
 closing punctuation and small kana; English between words): never cut, never outside its
 zone (rows ``NAMES_TOP``–``NAMES_BOTTOM``, ``MARGIN`` pixels from the left edge and from the
 right edge or the logo's box).
+
+Names are drawn without what the fonts cannot draw (``drawable``): emoji, flags, and the
+scripts Noto Sans JP lacks (Arabic, Hebrew, Thai, Devanagari...) would otherwise be drawn as
+missing-glyph boxes. ``readable`` says whether anything worth showing is left; callers that
+know a better name use it in place (``profiles.cards.card_content``: the reference name).
 """
 
 import io
@@ -47,7 +52,7 @@ LOGO_GAP = 44  # between the names and the logo box
 BRAND = "Cities #WithRefugees"
 #: The campaign's line under the names, in each language. Not translated: the card always
 #: shows both, whatever the reader's language (the hashtags are the statement's own).
-TAGLINE_JA = "#WithRefugees 難民とともに"
+TAGLINE_JA = "#WithRefugees #難民とともに"
 TAGLINE_EN = "stands #WithRefugees"
 
 # Characters that do not start a line (Japanese line-breaking rules, JIS X 4051 "kinsoku")
@@ -56,6 +61,10 @@ _NO_LINE_START = set("、。，．・：；？！）］｝〕〉》」』】〙�
                      "ァィゥェォッャュョヮヵヶ々〻‐゠–〜～?!),.:;]}")
 _NO_LINE_END = set("（［｛〔〈《「『【〘〖([{")
 _GRAPHEME = regex.compile(r"\X")
+#: Characters a renderer shows as nothing (variation selectors, ZWJ, ZWNJ, zero width space,
+#: tag characters...: Unicode's Default_Ignorable_Code_Point): a font need not have them.
+_IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}")
+_LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
 
 
 # --- Fonts and text fitting (shared by the card and the poster) ---------------------------
@@ -69,6 +78,78 @@ def _font(path: str, size: int):
     from PIL import ImageFont
 
     return ImageFont.truetype(path, size)
+
+
+@lru_cache(maxsize=4)
+def _code_points(path: str) -> frozenset[int]:
+    """The code points the TrueType file ``path`` has a glyph for (its ``cmap`` table, read
+    by ReportLab's parser; about 0.1 s, once per file and process). Raises ``OSError`` when
+    the file is missing."""
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    return frozenset(TTFontFile(path).charToGlyph)
+
+
+def _has_glyph(char: str) -> bool:
+    """Whether both fonts of ``font_paths`` have a glyph for ``char`` (printable ASCII: yes,
+    without reading the fonts)."""
+    if " " <= char <= "~":
+        return True
+    return all(ord(char) in _code_points(path) for path in font_paths())
+
+
+@lru_cache(maxsize=1)
+def _shaped() -> bool:
+    """Whether Pillow lays text out with Raqm (HarfBuzz): it then draws a variation sequence
+    such as 葛󠄀 (葛 + U+E0100) with the font's own glyph for it (cmap format 14) and other
+    default-ignorable characters as nothing; its basic layout draws them as boxes."""
+    from PIL import features
+
+    return bool(features.check_feature("raqm"))
+
+
+def drawable(text: str, *, pdf: bool = False) -> str:
+    """``text`` without what the card's fonts cannot draw, spaces collapsed and trimmed.
+    Works on grapheme clusters (UAX #29): a cluster with a character the fonts lack is
+    dropped whole (🌸, 🇯🇵, 👩‍👩‍👧, 1️⃣, an Arabic letter with its vowel marks), except for
+    the default-ignorable characters the fonts lack (variation selectors such as the IVS of
+    葛󠄀, ZWJ, zero width space): those are kept for the card when Pillow shapes text
+    (``_shaped``), and removed otherwise and for the PDF (``pdf``: ReportLab draws any
+    character the font lacks as a box). E.g. ``"府中市🌸"`` → ``"府中市"``,
+    ``"Fuchu City 🇯🇵"`` → ``"Fuchu City"``. When a font file cannot be read
+    (``social.E001`` says so at start-up), the text is only collapsed: drawing then fails
+    anyway, and the pages that merely name the card keep working."""
+    from reportlab.pdfbase.ttfonts import TTFError
+
+    text = " ".join(text.split())
+    try:
+        for path in font_paths():
+            _code_points(path)
+    except (OSError, TTFError):
+        logger.warning("card: a font cannot be read; text left as it is", exc_info=True)
+        return text
+    keep_ignorable = not pdf and _shaped()
+    kept = []
+    for grapheme in _GRAPHEME.findall(text):
+        missing = [char for char in grapheme if not _has_glyph(char)]
+        if not missing:
+            kept.append(grapheme)
+        elif all(_IGNORABLE.match(char) for char in missing):
+            kept.append(grapheme if keep_ignorable
+                        else "".join(char for char in grapheme if _has_glyph(char)))
+    return " ".join("".join(kept).split())
+
+
+def readable(text: str) -> bool:
+    """Whether ``text`` has a letter or a digit (Unicode categories L and N): a name left
+    with only punctuation or nothing once ``drawable`` dropped its emoji is not."""
+    return bool(_LETTER_OR_DIGIT.search(text))
+
+
+def drawable_name(text: str, *, pdf: bool = False) -> str:
+    """``drawable(text, pdf=pdf)`` if it is ``readable``, else ""."""
+    text = drawable(text, pdf=pdf)
+    return text if readable(text) else ""
 
 
 def _is_wide(grapheme: str) -> bool:
@@ -249,13 +330,14 @@ def render_card(*, name_ja: str, name_en: str, logo: bytes | None = None,
                 tagline_ja: str = TAGLINE_JA, tagline_en: str = TAGLINE_EN) -> bytes:
     """The card image of a signatory: PNG bytes, 1200 × 630 pixels, RGB (layout in the
     module's docstring). ``name_ja``/``name_en``: its names (either may be empty; the same
-    name twice is shown once); ``logo``: the bytes of a PNG, JPEG, WebP or GIF image, scaled
+    name twice is shown once; drawn as ``drawable_name`` gives them: a name of emoji only
+    is left out); ``logo``: the bytes of a PNG, JPEG, WebP or GIF image, scaled
     to fit a ``LOGO_BOX`` square keeping its proportions (bytes that cannot be read: no
     logo). About 0.1–0.3 s. Raises ``OSError`` when a font file is missing."""
     from PIL import Image, ImageDraw
 
     regular, bold = font_paths()
-    name_ja, name_en = " ".join(name_ja.split()), " ".join(name_en.split())
+    name_ja, name_en = drawable_name(name_ja), drawable_name(name_en)
     if name_en == name_ja:
         name_en = ""
     canvas = Image.new("RGB", (WIDTH, HEIGHT), BLUE)
@@ -365,14 +447,16 @@ def render_poster(*, name_ja: str, name_en: str, card_png: bytes, url: str,
     one), the card image (``card_png``, as ``render_card`` made it), the QR code of ``url``
     (drawn as vector squares: sharp at any print size, at least 45 mm) and ``url`` printed
     under it. Texts in ``language`` (``"ja"`` or ``"en"``); Noto Sans JP embedded (the
-    glyphs used). About 0.3–0.6 s. Raises ``OSError`` when a font file is missing."""
+    glyphs used). Names printed and in the document's title as ``drawable_name(pdf=True)``
+    gives them (what the font lacks left out, as on the card). About 0.3–0.6 s. Raises
+    ``OSError`` when a font file is missing."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
     regular, bold = (_pdf_font(path) for path in font_paths())
     language = "en" if language == "en" else "ja"
-    name_ja, name_en = " ".join(name_ja.split()), " ".join(name_en.split())
+    name_ja, name_en = drawable_name(name_ja, pdf=True), drawable_name(name_en, pdf=True)
     first, second = (name_en, name_ja) if language == "en" else (name_ja, name_en)
     if not first:
         first, second = second, ""

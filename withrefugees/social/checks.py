@@ -1,4 +1,5 @@
-"""System checks of step 2: the fonts of the card image and the poster (``social.E001``)."""
+"""System checks of step 2: the fonts of the card image and the poster (``social.E001``), and
+twemoji-parser's emoji pattern that X's count uses (``social.E002``)."""
 
 from pathlib import Path
 
@@ -34,3 +35,23 @@ def card_fonts_check(app_configs=None, **kwargs) -> list[Error]:
                      "@expo-google-fonts/noto-sans-jp in node_modules.",
                 id="social.E001"))
     return errors
+
+
+@register("social")
+def emoji_pattern_check(app_configs=None, **kwargs) -> list[Error]:
+    """``social.E002`` when twemoji-parser's emoji pattern (``counting.emoji_pattern_path``,
+    from npm: ``npm ci``, run by ``make setup``) is missing or cannot be translated to
+    Python. Without it the server cannot count a post's length on X as the browser does."""
+    from .counting import EmojiPatternError, emoji_pattern
+
+    try:
+        emoji_pattern()
+    except EmojiPatternError as exc:
+        return [Error(
+            f"The emoji pattern of X's count is unusable: {exc}.",
+            hint="Install the npm packages (npm ci, or make setup): the pattern is "
+                 "twemoji-parser's dist/lib/regex.js in node_modules, the one the browser's "
+                 "twitter-text bundle holds. If twemoji-parser changed, teach "
+                 "withrefugees.social.counting.js_regex_to_python its new syntax.",
+            id="social.E002")]
+    return []

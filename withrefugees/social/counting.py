@@ -15,21 +15,17 @@ The rules and their sources:
 - **X**: weighted length, limit 280: what npm ``twitter-text`` 3.1.0 ``parseTweet`` gives,
   which is what the browser runs (twitter-text 3 config: the text is NFC normalised; code
   points in U+0000–U+10FF, U+2000–U+200D, U+2010–U+201F, U+2032–U+2037 weigh 1, all others 2;
-  an emoji that its ``twemoji-parser`` knows weighs 2 however many code points it has; any
-  URL weighs 23). The server takes the URL patterns, weights and Unicode Emoji 12.0 list
-  (``emoji-test.txt``) of ``twitter-text-parser`` (PyPI, a port of twitter-text) and counts
-  as npm does where the port does not (``tests/social/test_counting.py`` checks all 3,836
-  lines of that list and the corpus against npm):
-
-  - emoji: the sequences twemoji-parser 12.1.3 (package.json ``overrides``) knows: the
-    fully-qualified ones, and keycaps without U+FE0F, minus 👁️‍🗨️ and ♾️, which it lacks
-    (👁‍🗨 without U+FE0F it knows); single code points except ©, ®, ™ and ♟, which it knows
-    only with U+FE0F. The port also takes minimally-qualified and unqualified sequences
-    (👱‍♂ without U+FE0F) as one emoji where npm counts their parts (2 + 1 + 2);
-  - URLs: a domain is valid as twitter-text's ``lib/idna.js`` says (each ``.``-separated
-    label 1–63 characters once punycoded, ``punycode.toASCII`` also splitting at 。．｡),
-    not as Python's IDNA 2003 codec says (its nameprep refuses Arabic or Hebrew glued to
-    Latin letters and tag characters, and it splits at 。 first).
+  an emoji that its ``twemoji-parser`` finds weighs 2 however many code points it has; any
+  URL weighs 23). The emoji are those of twemoji-parser's own pattern, the one the browser's
+  bundle holds (12.1.3, package.json ``overrides``): its ``dist/lib/regex.js`` in
+  ``node_modules``, translated to Python (``emoji_pattern``; ``social.E002`` when it cannot
+  be). The URL patterns and weights are those of ``twitter-text-parser`` (PyPI, a port of
+  twitter-text), except that a URL's domain is valid as twitter-text's ``lib/idna.js`` says
+  (each ``.``-separated label 1–63 characters once punycoded, ``punycode.toASCII`` also
+  splitting at 。．｡), not as Python's IDNA 2003 codec says (its nameprep refuses Arabic or
+  Hebrew glued to Latin letters and tag characters, and it splits at 。 first).
+  ``tests/social/test_counting.py`` checks every emoji of the pattern and a corpus against
+  npm.
 - **Bluesky**: 300 grapheme clusters (Unicode UAX #29 extended grapheme clusters: what
   Bluesky's app and ``@atproto/api`` ``RichText.graphemeLength`` count); URLs count in full.
 - **Threads**: 500 characters, an emoji counting its UTF-8 bytes (Meta, Threads API, "Posts":
@@ -52,13 +48,15 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import regex
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from twitter_text.config import config as twitter_config
 from twitter_text.get_character_weight import get_character_weight
-from twitter_text.regexp.emoji import emoji_list
 from twitter_text.regexp.extract_url import extract_url
 from twitter_text.regexp.invalid_url_without_protocol_preceding_chars import (
     invalid_url_without_protocol_preceding_chars,
@@ -115,40 +113,136 @@ def _from_utf16(units: str) -> str:
     return units.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
-# twemoji-parser 12.1.3's emoji (see the module docstring), as code points of emoji-test.txt.
-_TWEMOJI_LACKS = {"1F441 FE0F 200D 1F5E8 FE0F", "267E FE0F", "00A9", "00AE", "2122", "265F"}
-_TWEMOJI_ALSO = {"1F441 200D 1F5E8"}
+class EmojiPatternError(RuntimeError):
+    """twemoji-parser's pattern (``emoji_pattern_path``) is missing or cannot be translated
+    (``social.E002``)."""
 
 
-def _twemoji_knows(codepoints: str, status: str) -> bool:
-    if codepoints in _TWEMOJI_LACKS:
-        return False
-    many = " " in codepoints
-    return (not many or status == "fully-qualified" or codepoints in _TWEMOJI_ALSO
-            or codepoints.endswith(" 20E3"))  # keycaps, with or without U+FE0F
+def emoji_pattern_path() -> Path:
+    """twemoji-parser's ``dist/lib/regex.js`` as twitter-text resolves it (and so as the
+    browser's bundle holds it): in twitter-text's own ``node_modules`` if npm put one there,
+    else at the top of ``node_modules`` (``settings.BASE_DIR``)."""
+    modules = settings.BASE_DIR / "node_modules"
+    nested = modules / "twitter-text" / "node_modules" / "twemoji-parser"
+    package = nested if nested.is_dir() else modules / "twemoji-parser"
+    return package / "dist" / "lib" / "regex.js"
 
 
-_EMOJI = frozenset(  # in UTF-16 code units
-    _utf16("".join(chr(int(c, 16)) for c in e.codepoint.split()))
-    for e in emoji_list if _twemoji_knows(e.codepoint, e.status)
-)
-_EMOJI_FIRST = frozenset(e[0] for e in _EMOJI)
-_EMOJI_LONGEST = max(map(len, _EMOJI))
+_JS_EXPORT = re.compile(r"^exports\.default = /(.+)/([a-z]*);\s*$", re.MULTILINE)
+_JS_ESCAPES = {"t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r"}
+_JS_SYNTAX = "^$\\.*+?()[]{}|/-"
+# \d, \w, \s as JavaScript has them (ASCII digits and word characters; WhiteSpace and
+# LineTerminator), as bodies of a character class.
+_JS_SHORTHANDS = {
+    "d": "0-9", "w": "0-9A-Za-z_",
+    "s": "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff",
+}
+_JS_QUANTIFIER = re.compile(r"(?:[?*+]|\{[0-9]+(?:,[0-9]*)?\})\??")
+_JS_HEX = re.compile(r"u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})")
+
+
+def _js_atom(source: str, i: int) -> tuple[str, str, int]:
+    """The character or escape at ``source[i]``: ``("unit", pattern, next)`` for one code
+    unit, ``("class", body, next)`` for ``\\d``, ``\\w``, ``\\s`` (negated: ``"not"``)."""
+    if source[i] != "\\":
+        return "unit", f"\\u{ord(source[i]):04x}", i + 1
+    escape = source[i + 1:i + 2]
+    if hexadecimal := _JS_HEX.match(source, i + 1):
+        return "unit", f"\\u{int(hexadecimal.group(1) or hexadecimal.group(2), 16):04x}", \
+            hexadecimal.end()
+    if escape and (escape in _JS_ESCAPES or escape in _JS_SYNTAX):
+        return "unit", f"\\u{ord(_JS_ESCAPES.get(escape, escape)):04x}", i + 2
+    if escape == "0" and not source[i + 2:i + 3].isdigit():
+        return "unit", "\\u0000", i + 2
+    if escape.lower() in _JS_SHORTHANDS:
+        return ("class" if escape.islower() else "not"), _JS_SHORTHANDS[escape.lower()], i + 2
+    raise EmojiPatternError(f"unknown escape \\{escape} at {i}")
+
+
+def _js_class(source: str, i: int) -> tuple[str, int]:
+    """The character class opening at ``source[i]`` (``[``) as a Python one, and where it
+    ends."""
+    negated = source.startswith("^", i + 1)
+    j, body = i + 1 + negated, []
+    while j < len(source) and source[j] != "]":
+        kind, atom, j = _js_atom(source, j)
+        if kind == "not":
+            raise EmojiPatternError(f"negated shorthand in a class at {j - 2}")
+        if kind == "unit" and source[j:j + 1] == "-" and source[j + 1:j + 2] not in ("]", ""):
+            kind, last, j = _js_atom(source, j + 1)
+            if kind != "unit":
+                raise EmojiPatternError(f"class range ending in a shorthand at {j - 2}")
+            atom = f"{atom}-{last}"
+        body.append(atom)
+    if j >= len(source) or not body:
+        raise EmojiPatternError(f"unclosed or empty class at {i}")
+    return ("[^" if negated else "[") + "".join(body) + "]", j + 1
+
+
+def js_regex_to_python(source: str) -> str:
+    """A Python ``regex`` pattern that matches, in text held as UTF-16 code units
+    (``_utf16``), what the JavaScript regular expression ``source`` (without the ``u`` flag)
+    matches in a JavaScript string. Knows groups (captures become non-capturing),
+    look-aheads, alternatives, classes, quantifiers, ``.``, ``^``, ``$``, ``\\d``,
+    ``\\w``, ``\\s`` and character escapes; raises ``EmojiPatternError`` on anything else
+    (look-behinds, named groups, back-references, ``\\b``...)."""
+    source = _utf16(source)  # a literal astral character is two units in JavaScript
+    out, i = [], 0
+    while i < len(source):
+        c = source[i]
+        if c == "[":
+            part, i = _js_class(source, i)
+        elif c == "(":
+            opener = source[i:i + 3]
+            if opener in ("(?:", "(?=", "(?!"):
+                part, i = opener, i + 3
+            elif opener.startswith("(?"):
+                raise EmojiPatternError(f"unknown group {opener!r} at {i}")
+            else:
+                part, i = "(?:", i + 1
+        elif c in ")|":
+            part, i = c, i + 1
+        elif quantifier := _JS_QUANTIFIER.match(source, i):
+            part, i = quantifier.group(), quantifier.end()
+        elif c in ".^$":
+            part, i = {".": "[^\\n\\r\\u2028\\u2029]", "^": "\\A", "$": "\\Z"}[c], i + 1
+        elif c in "{}]/":
+            raise EmojiPatternError(f"unexpected {c!r} at {i}")
+        else:
+            kind, atom, i = _js_atom(source, i)
+            part = {"unit": atom, "class": f"[{atom}]", "not": f"[^{atom}]"}[kind]
+        out.append(part)
+    return "".join(out)
+
+
+@cache
+def emoji_pattern() -> regex.Pattern:
+    """twemoji-parser's emoji pattern (``emoji_pattern_path``, the one the browser's
+    twitter-text uses) as a Python ``regex`` on UTF-16 code units, compiled once. Raises
+    ``EmojiPatternError`` when the file is missing, holds no ``exports.default = /.../g``,
+    or its pattern cannot be translated or finds no emoji in 👍."""
+    path = emoji_pattern_path()
+    try:
+        literal = _JS_EXPORT.search(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise EmojiPatternError(f"{path} cannot be read ({exc})") from exc
+    if not literal:
+        raise EmojiPatternError(f"{path} holds no exports.default = /.../g")
+    source, flags = literal.groups()
+    if flags != "g":
+        raise EmojiPatternError(f"{path}: flags {flags!r}, not 'g'")
+    try:
+        pattern = regex.compile(js_regex_to_python(source))
+    except (EmojiPatternError, regex.error) as exc:
+        raise EmojiPatternError(f"{path} cannot be translated: {exc}") from exc
+    if not pattern.fullmatch(_utf16("\U0001f44d")) or pattern.search("a"):
+        raise EmojiPatternError(f"{path}: the translated pattern does not find 👍 alone")
+    return pattern
 
 
 def _emoji_starts(units: str) -> dict[int, int]:
-    """{start: end} of the emoji in ``units`` (UTF-16), left to right, the longest at each
-    place (as twemoji-parser's pattern, longest sequences first, finds them)."""
-    spans, i = {}, 0
-    while i < len(units):
-        if units[i] in _EMOJI_FIRST:
-            for n in range(min(_EMOJI_LONGEST, len(units) - i), 0, -1):
-                if units[i:i + n] in _EMOJI:
-                    spans[i] = i + n
-                    i += n - 1
-                    break
-        i += 1
-    return spans
+    """{start: end} of the emoji twemoji-parser ``parse`` finds in ``units`` (UTF-16)."""
+    return {m.start(): m.end() for m in emoji_pattern().finditer(units) if m.end() > m.start()}
 
 
 _PUNYCODE_SEPARATORS = regex.compile("[.\u3002\uff0e\uff61]")
@@ -419,3 +513,19 @@ def count(text: str, key: str) -> Count:
 def counts(text: str) -> list[Count]:
     """One ``Count`` per rule of ``RULES``, in that order. Raises ``TooLong``."""
     return [count(text, rule.key) for rule in RULES]
+
+
+def url_spans(text: str) -> list[tuple[int, int]]:
+    """The ``[start, end)`` of the URLs X finds in ``text``, in code points (this module's
+    port of twitter-text ``extractUrlsWithIndices``, which counts in UTF-16 code units and
+    is checked against npm; twitter-text-parser's own ``extract_urls_with_indices`` takes
+    a minute on 6,000 characters of dotted text)."""
+    units = _utf16(text)
+    if len(units) == len(text):  # no character past U+FFFF: the same indices
+        return [(start, end) for start, end, _url in _urls(units)]
+    position = []  # code point index of each UTF-16 code unit
+    for index, char in enumerate(text):
+        position += [index] * (2 if ord(char) > 0xFFFF else 1)
+    position.append(len(text))
+    return [(position[start], position[min(end, len(units))])
+            for start, end, _url in _urls(units)]

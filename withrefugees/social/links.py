@@ -1,14 +1,17 @@
 """Recognise the address (URL) of a post on a social network: ``recognise(text)`` checks what
-an officer typed or pasted, says which network it is on, and gives the one normalised form
-that is stored (so the same post recorded twice, with other tracking parameters or from the
-mobile site, is found to be the same).
+an officer typed or pasted, says which network it is on, gives the one normalised address
+that is stored, and the post's identity (``post_key``), which is the same for every address
+of the same post (another account name or letter case, the mobile site, tracking
+parameters, parameters in another order ...), so that a post is recorded once.
 
 Refused, each with its own ``ValidationError`` code and a translated message that says why
 and what to do (``MESSAGES``):
 
 - ``empty``: nothing typed (after removing spaces around it);
-- ``too_long``: more than ``MAX_LENGTH`` (500) characters, the size of ``PostedLink.url``;
-- ``malformed``: spaces or control characters inside, no host, a port that is not a number;
+- ``too_long``: more than ``MAX_LENGTH`` (500) characters, the size of ``PostedLink.url``
+  (whatever the length: one message);
+- ``malformed``: spaces or control characters inside, no host, a host with characters no
+  host has, a port that is not a number;
 - ``scheme``: another scheme than http or https (``javascript:``, ``data:``, ``ftp:``,
   ``mailto:``, ``file:`` ...). Without a scheme, ``https://`` is put in front, so that
   ``x.com/…/status/1`` is accepted but ``example.org/…`` is refused as an unknown site;
@@ -17,27 +20,52 @@ and what to do (``MESSAGES``):
 - ``port``: a port other than the default one (``https://x.com:8443/…``);
 - ``lookalike_host``: a host that looks like a network's without being it
   (``x.com.evil.example``, ``facebook.com-login.example``, ``myfacebook.com``, any host with
-  non-ASCII characters or a ``xn--`` label: homographs such as ``fаcebook.com`` with a
-  Cyrillic ``а``);
-- ``unknown_host``: any other host (``NETWORK_HOSTS`` and their subdomains, Mastodon
+  non-ASCII characters or a ``xn--`` label once mapped: homographs such as ``fаcebook.com``
+  with a Cyrillic ``а``);
+- ``unknown_host``: any other host (the networks' domains ``NETWORK_HOSTS``, Mastodon
   servers of ``MASTODON_HOSTS`` and ``settings.SOCIAL_MASTODON_HOSTS``);
-- ``not_a_post``: the page of an account, a hashtag or a search rather than one post, where
-  the network's addresses make that clear (``x.com/<name>`` without ``/status/<id>``,
-  ``bsky.app/profile/<handle>`` without ``/post/<id>``, ``instagram.com/<name>/``,
-  ``youtube.com/@<name>``, ``facebook.com/<page>``, ``linkedin.com/company/<name>``, a LINE
-  add-friend link ...).
+- ``not_a_post``: anything else than the address of one post. Each network has an
+  allow-list of what its posts' addresses look like (``RULES``, below); any other address
+  on its domain is refused, saying what it is where that is clear: an account's page, a
+  feed, search or hashtag, an add-friend link, a link that leads to another site, a short
+  link, or a page for signing in, sharing or another service (``login.php``,
+  ``sharer.php``, ``access.line.me``, any subdomain that is not one of ``KNOWN_HOSTS``).
 
-Normalisation (what is stored): scheme ``https``; host lower-case, trailing dot and default
-port removed, and one host per network where the network serves the same page under
-several (``twitter.com``, ``mobile.twitter.com`` → ``x.com``; ``m.facebook.com`` →
-``www.facebook.com``; ``youtu.be/<id>``, ``/embed/<id>``, ``/live/<id>`` →
-``www.youtube.com/watch?v=<id>``); the fragment dropped; the query reduced to what
-identifies the post (YouTube ``v``, Facebook ``story_fbid``/``id``/``fbid``/``v``/``set``,
-nothing for X, Instagram, Bluesky, Threads, Mastodon and LinkedIn) and, for the others,
-tracking parameters removed (``TRACKING_PARAMETERS``, ``utm_*``); the path of X, Bluesky,
-Threads, Instagram and Mastodon posts reduced to the post itself (``/<name>/status/<id>``
-without ``/photo/1``); other paths keep their text, non-ASCII characters percent-encoded,
-one trailing slash removed.
+Hosts are mapped as browsers map them (UTS #46, ``map_host``): full-width letters and the
+ideographic full stop an input method gives (``ｘ.com``, ``x。com``) are ``x.com``; letters
+of other scripts stay and are refused as look-alikes.
+
+Posts (the allow-list; ids are ASCII digits or letters only, never other scripts' digits)
+and their identity (``post_key``, after ``<network>:``):
+
+- X: ``/<name>/status/<id>`` (with ``/photo/<n>``, ``/video/<n>`` ...), ``/i/web/status/<id>``,
+  ``/i/status/<id>``; stored as ``https://x.com/<name lower-case>/status/<id>``; identity
+  ``<id>`` (the name does not matter: X opens the post under any name);
+- Bluesky: ``/profile/<handle or DID>/post/<record key>``; identity handle (lower-case) or
+  DID and record key;
+- YouTube: ``/watch?v=<id>``, ``youtu.be/<id>``, ``/embed/``, ``/live/``, ``/v/<id>`` (stored as
+  ``/watch?v=<id>``), ``/shorts/<id>``; community posts ``/post/<id>``, ``…/community?lb=<id>``;
+  identity ``video:<id>`` (a short is a video) or ``post:<id>``;
+- Facebook: ``/<page>/posts/<id>``, ``/groups/<group>/posts|permalink/<id>``,
+  ``permalink.php`` and ``story.php`` with ``story_fbid`` and ``id`` (sorted), ``/photo?fbid=``,
+  ``/<page>/photos/…/<id>``, ``/watch?v=``, ``/<page>/videos/…/<id>``, ``/reel/<id>``,
+  ``/share/p|v|r/<code>``, ``/events/<id>``, ``fb.watch/<code>``; identity ``post:<id>``
+  (``story_fbid`` is the post's id), ``photo:``, ``video:``, ``share:``, ``event:``;
+- Instagram: ``/p/<code>/``, ``/reel/<code>/``, ``/tv/<code>/`` (also under the account's
+  name), ``/stories/<name>/<id>/``; identity the code;
+- Threads: ``/@<name>/post/<code>``, ``/t/<code>``; identity the code;
+- LinkedIn: ``/posts/<…>-activity|share|ugcPost-<id>-<…>``,
+  ``/feed/update/urn:li:activity|share|ugcPost:<id>``, ``/pulse/<article>``; identity kind
+  and id;
+- LINE: ``linevoom.line.me/post/<id>``, ``line.me/R/home/public/post?id=…&postId=<id>``;
+  identity ``post:<id>``;
+- Mastodon: ``/@<name>/<id>``, ``/@<name>@<server>/<id>``, ``/web/@<name>/<id>``,
+  ``/users/<name>/statuses/<id>`` (stored as ``/@<name>/<id>``); identity server and id.
+
+Normalisation (what is stored): scheme ``https``; one host per network (``KNOWN_HOSTS``:
+``twitter.com``, ``mobile.twitter.com`` → ``x.com``; ``m.facebook.com`` → ``www.facebook.com``
+...); the path of the post as above, non-ASCII characters percent-encoded; the query only
+the parameters that identify the post, sorted; no fragment.
 
 The address forms are those the networks show in their "copy link" or share menus and in
 the browser's address bar (checked on each network's site, 2025).
@@ -48,7 +76,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -58,11 +86,16 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Network
 
+try:  # installed with email-validator (a dependency in pyproject.toml)
+    import idna
+except ImportError:  # pragma: no cover - the subset below is used instead
+    idna = None
+
 #: Longest address accepted, in characters (``PostedLink.url``'s ``max_length``).
 MAX_LENGTH = 500
 
-#: The sites of each network: the host and any of its subdomains (``mobile.twitter.com``,
-#: ``linevoom.line.me``) are recognised.
+#: The domains of each network: an address on one of them, or on one of their subdomains,
+#: is the network's (and is a post only on one of ``KNOWN_HOSTS``).
 NETWORK_HOSTS: dict[str, Network] = {
     "x.com": Network.X, "twitter.com": Network.X,
     "facebook.com": Network.FACEBOOK, "fb.com": Network.FACEBOOK,
@@ -75,8 +108,8 @@ NETWORK_HOSTS: dict[str, Network] = {
     "linkedin.com": Network.LINKEDIN,
 }
 
-#: Well-known Mastodon servers (exact hosts: a server's subdomains are not the server).
-#: More can be added with ``settings.SOCIAL_MASTODON_HOSTS`` (a list of hosts).
+#: Well-known Mastodon servers (exact hosts, or with ``www.``: a server's subdomains are not
+#: the server). More can be added with ``settings.SOCIAL_MASTODON_HOSTS`` (a list of hosts).
 MASTODON_HOSTS = frozenset({
     "mastodon.social", "mastodon.online", "mastodon.cloud", "mastodon.world",
     "mastodon.xyz", "mstdn.social", "mstdn.jp", "mstdn.io", "mas.to", "fedibird.com",
@@ -87,33 +120,31 @@ MASTODON_HOSTS = frozenset({
     "universeodon.com", "mastodonapp.uk", "mstdn.ca", "mastodon.au", "aus.social",
 })
 
-#: One host per network where the network serves the same page under several.
-CANONICAL_HOSTS = {
+#: The hosts of the networks that show posts, each with the one host stored for it (the
+#: network serves the same post under all of them). LinkedIn's country hosts
+#: (``jp.linkedin.com``) and Mastodon servers (``www.`` removed) are added by ``known_host``.
+KNOWN_HOSTS = {
+    "x.com": "x.com", "www.x.com": "x.com", "mobile.x.com": "x.com", "m.x.com": "x.com",
     "twitter.com": "x.com", "www.twitter.com": "x.com", "mobile.twitter.com": "x.com",
-    "m.twitter.com": "x.com", "www.x.com": "x.com", "mobile.x.com": "x.com",
-    "facebook.com": "www.facebook.com", "m.facebook.com": "www.facebook.com",
-    "web.facebook.com": "www.facebook.com", "mbasic.facebook.com": "www.facebook.com",
-    "touch.facebook.com": "www.facebook.com", "fb.com": "www.facebook.com",
-    "www.fb.com": "www.facebook.com", "m.fb.com": "www.facebook.com",
-    "instagram.com": "www.instagram.com", "m.instagram.com": "www.instagram.com",
-    "youtube.com": "www.youtube.com", "m.youtube.com": "www.youtube.com",
-    "www.youtu.be": "youtu.be",
-    "www.bsky.app": "bsky.app",
+    "m.twitter.com": "x.com",
+    "www.facebook.com": "www.facebook.com", "facebook.com": "www.facebook.com",
+    "m.facebook.com": "www.facebook.com", "web.facebook.com": "www.facebook.com",
+    "mbasic.facebook.com": "www.facebook.com", "touch.facebook.com": "www.facebook.com",
+    "fb.com": "www.facebook.com", "www.fb.com": "www.facebook.com",
+    "m.fb.com": "www.facebook.com", "fb.watch": "fb.watch", "www.fb.watch": "fb.watch",
+    "www.instagram.com": "www.instagram.com", "instagram.com": "www.instagram.com",
+    "m.instagram.com": "www.instagram.com",
+    "www.youtube.com": "www.youtube.com", "youtube.com": "www.youtube.com",
+    "m.youtube.com": "www.youtube.com", "youtu.be": "youtu.be", "www.youtu.be": "youtu.be",
+    "linevoom.line.me": "linevoom.line.me", "line.me": "line.me", "www.line.me": "line.me",
+    "bsky.app": "bsky.app", "www.bsky.app": "bsky.app",
     # Threads moved to threads.com (2025) and sends threads.net there.
+    "www.threads.com": "www.threads.com", "threads.com": "www.threads.com",
     "threads.net": "www.threads.com", "www.threads.net": "www.threads.com",
-    "threads.com": "www.threads.com",
-    "linkedin.com": "www.linkedin.com", "m.linkedin.com": "www.linkedin.com",
-    "jp.linkedin.com": "www.linkedin.com",
+    "www.linkedin.com": "www.linkedin.com", "linkedin.com": "www.linkedin.com",
+    "m.linkedin.com": "www.linkedin.com",
 }
-
-#: Query parameters that only say where a link was shared from (dropped where the query is
-#: kept). ``utm_*`` and ``__cft__*`` too.
-TRACKING_PARAMETERS = frozenset({
-    "fbclid", "gclid", "dclid", "yclid", "msclkid", "igsh", "igshid", "si", "s", "t",
-    "mibextid", "ref", "ref_src", "ref_url", "rdid", "share_url", "sfnsn", "__tn__",
-    "xmt", "slof", "trk", "rcm", "lipi", "feature", "pp", "mc_cid", "mc_eid", "_ga",
-    "_gl", "app", "sh", "wtsid", "from", "source",
-})
+_LINKEDIN_COUNTRY = re.compile(r"[a-z]{2}\.linkedin\.com", re.ASCII)
 
 #: What each refusal says (why, and what to do). ``%(...)s`` are filled in by ``recognise``.
 MESSAGES: dict[str, str | Promise] = {
@@ -150,12 +181,21 @@ AN_ACCOUNT = _("an account's page")
 A_LISTING = _("a page of several posts (a search, hashtag, feed or list)")
 AN_ADD_FRIEND_LINK = _("an add-friend link")
 A_REDIRECT = _("a link that leads on to another site")
+A_SHORT_LINK = _("a short link (it does not show which post it leads to)")
+A_SITE_PAGE = _("a page for signing in, sharing or another service")
+
+#: Hosts of a network's domain that never show a post, with what they show.
+OTHER_HOSTS: dict[str, str | Promise] = {
+    "l.facebook.com": A_REDIRECT, "lm.facebook.com": A_REDIRECT,
+    "page.line.me": AN_ACCOUNT, "lin.ee": A_SHORT_LINK, "www.lin.ee": A_SHORT_LINK,
+}
 
 #: A problem of a ``malformed`` address.
 PROBLEMS = {
     "space": _("it contains a space"),
     "control": _("it contains an invisible control character"),
     "host": _("no site name was found"),
+    "host_characters": _("the site name contains characters no site name has"),
     "port": _("the port is not a number"),
     "parse": _("it cannot be read as a web address"),
 }
@@ -163,11 +203,19 @@ PROBLEMS = {
 
 @dataclass(frozen=True)
 class Recognised:
-    """An accepted address: ``url`` as stored (normalised, see the module's docstring) and
-    ``network`` (a ``Network`` value)."""
+    """An accepted address: ``url`` as stored (normalised, see the module's docstring),
+    ``network`` (a ``Network`` value) and ``post_key``, the post's identity
+    (``<network>:<what identifies the post>``, e.g. ``x:1790000000000000001``; at most
+    ``POST_KEY_MAX_LENGTH`` characters): equal for every address of the same post."""
 
     url: str
     network: str
+    post_key: str
+
+
+#: Longest ``post_key`` (``PostedLink.post_key``'s ``max_length``): never longer than the
+#: stored address plus a prefix.
+POST_KEY_MAX_LENGTH = MAX_LENGTH + 50
 
 
 def _refuse(code: str, **params) -> ValidationError:
@@ -175,6 +223,33 @@ def _refuse(code: str, **params) -> ValidationError:
 
 
 # --- Hosts --------------------------------------------------------------------------------
+_FULL_STOPS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
+
+
+def map_host(host: str) -> str:
+    """``host`` as a browser reads it (UTS #46 mapping, as in the URL Standard's "domain to
+    ASCII"): lower-case, full-width and other compatibility forms as ASCII (``ｘ.com``),
+    the ideographic full stops U+3002, U+FF0E and U+FF61 as ``.`` (``x。com``), soft
+    hyphens removed. Letters of other scripts stay (``х.com`` with a Cyrillic ``х``). Uses
+    the ``idna`` package's ``uts46_remap``; without it (or for a code point it refuses),
+    the subset NFKC + full stops, which covers what a Japanese input method produces."""
+    if host.isascii():
+        return host.lower()
+    if idna is not None:
+        try:
+            return idna.uts46_remap(host, std3_rules=False, transitional=False).lower()
+        except (idna.IDNAError, ValueError):
+            pass
+    return uts46_subset(host)
+
+
+def uts46_subset(host: str) -> str:
+    """The part of UTS #46 ``map_host`` needs without the ``idna`` package: NFKC, the
+    ideographic full stops as ``.``, soft hyphens removed, lower-case."""
+    mapped = unicodedata.normalize("NFKC", host).translate(_FULL_STOPS)
+    return mapped.replace("\u00ad", "").lower()
+
+
 def mastodon_hosts() -> frozenset[str]:
     """``MASTODON_HOSTS`` and ``settings.SOCIAL_MASTODON_HOSTS`` (lower-cased; read at
     each call, never at import)."""
@@ -183,7 +258,8 @@ def mastodon_hosts() -> frozenset[str]:
 
 
 def network_of_host(host: str) -> str | None:
-    """The network (``Network`` value) whose site ``host`` (lower-case ASCII) is, or None."""
+    """The network (``Network`` value) whose domain ``host`` (mapped, lower-case ASCII) is
+    on, or None."""
     labels = host.split(".")
     for i in range(len(labels) - 1):
         found = NETWORK_HOSTS.get(".".join(labels[i:]))
@@ -192,6 +268,17 @@ def network_of_host(host: str) -> str | None:
     if host in mastodon_hosts() or host.removeprefix("www.") in mastodon_hosts():
         return Network.MASTODON.value
     return None
+
+
+def known_host(host: str, network: str) -> str | None:
+    """The host stored for ``host`` of ``network`` (``KNOWN_HOSTS``, LinkedIn's country
+    hosts, a Mastodon server without ``www.``), or None: a host of the network's domain
+    that shows no posts (``api.x.com``, ``access.line.me``, ``evil.x.com``)."""
+    if network == Network.MASTODON:
+        return host.removeprefix("www.")
+    if network == Network.LINKEDIN and _LINKEDIN_COUNTRY.fullmatch(host):
+        return "www.linkedin.com"
+    return KNOWN_HOSTS.get(host)
 
 
 def _lookalike(host: str) -> str | None:
@@ -246,164 +333,291 @@ def _skeleton(host: str) -> str:
 
 
 # --- Posts per network --------------------------------------------------------------------
-_X_RESERVED = {"i", "home", "explore", "search", "hashtag", "notifications", "messages",
-               "settings", "intent", "share", "compose"}
-
-
 @dataclass(frozen=True)
 class _Post:
-    """What a network's rule found: the path (and query) to keep, or why it is no post."""
+    """What a network's rule found: the post's path (segments, not percent-encoded), the
+    query parameters that identify it, its identity (without the network), and another
+    host to store (youtu.be → www.youtube.com); or why it is no post."""
 
-    path: str = ""
-    query: list[tuple[str, str]] | None = None  # None: keep the cleaned query
-    host: str = ""  # another host to use (youtu.be → www.youtube.com)
+    path: tuple[str, ...] = ()
+    query: tuple[tuple[str, str], ...] = ()
+    key: str = ""
+    host: str = ""
     not_a_post: str | Promise = ""
+    trailing_slash: bool = False
 
 
-def _segments(path: str) -> list[str]:
-    return [s for s in path.split("/") if s]
+def _not(what: str | Promise) -> _Post:
+    return _Post(not_a_post=what)
 
 
-def _x(host: str, path: str, query: list) -> _Post:
-    s = _segments(path)
-    # /<name>/status/<id>[/photo/1], /i/web/status/<id>, /i/status/<id>
-    for i in range(len(s) - 1):
-        if s[i] in ("status", "statuses") and s[i + 1].isdigit():
-            name = "i/web" if i == 0 or s[0] == "i" else s[i - 1]
-            return _Post(path=f"/{name}/status/{s[i + 1]}", query=[])
-    if len(s) <= 2 and s and s[0].lower() not in _X_RESERVED:
-        return _Post(not_a_post=AN_ACCOUNT)  # /<name>, /<name>/with_replies
-    return _Post(not_a_post=A_LISTING)
+def _match(pattern: str) -> Callable[[str], re.Match | None]:
+    """A full match of ``pattern`` (ASCII: ``[0-9]`` never matches other scripts' digits)."""
+    return re.compile(pattern, re.ASCII).fullmatch
 
 
-def _bluesky(host: str, path: str, query: list) -> _Post:
-    s = _segments(path)
-    if len(s) >= 4 and s[0] == "profile" and s[2] == "post":
-        return _Post(path=f"/profile/{s[1]}/post/{s[3]}", query=[])
-    if len(s) >= 2 and s[0] == "profile":
-        return _Post(not_a_post=AN_ACCOUNT)
-    return _Post(not_a_post=A_LISTING)
+_DIGITS = _match(r"[0-9]{1,25}")
+_NUMBER = _match(r"[1-9][0-9]{0,24}")  # an id without leading zeros
+_CODE = _match(r"[A-Za-z0-9_-]{5,64}")  # Instagram's and Threads' post codes
+
+_X_NAME = _match(r"[A-Za-z0-9_]{1,15}")
+_X_SUFFIXES = {(), ("analytics",), ("quotes",), ("retweets",), ("likes",), ("history",)} | {
+    (kind, str(n)) for kind in ("photo", "video") for n in range(1, 5)}
+_X_LISTINGS = {"home", "explore", "search", "hashtag", "notifications", "messages", "i",
+               "lists", "communities"}
+_X_SITE = {"settings", "intent", "share", "compose", "login", "logout", "signup", "tos",
+           "privacy", "account", "oauth", "download", "jobs", "en", "ja"}
 
 
-def _threads(host: str, path: str, query: list) -> _Post:
-    s = _segments(path)
-    if len(s) >= 3 and s[0].startswith("@") and s[1] == "post":
-        return _Post(path=f"/{s[0]}/post/{s[2]}", query=[])
-    if len(s) >= 2 and s[0] == "t":
-        return _Post(path=f"/t/{s[1]}", query=[])
-    if s and s[0].startswith("@"):
-        return _Post(not_a_post=AN_ACCOUNT)
-    return _Post(not_a_post=A_LISTING)
+def _x(host: str, s: list[str], query: dict[str, str]) -> _Post:
+    lowered = [part.lower() for part in s[:3]]
+    if len(s) >= 3 and s[1] in ("status", "statuses") and _X_NAME(s[0]) \
+            and lowered[0] != "i":
+        name, rest = lowered[0], s[2:]
+    elif lowered == ["i", "web", "status"]:
+        name, rest = "i/web", s[3:]
+    elif lowered[:2] == ["i", "status"]:
+        name, rest = "i/web", s[2:]
+    else:
+        name, rest = "", []
+    if rest and _NUMBER(rest[0]) and tuple(rest[1:]) in _X_SUFFIXES:
+        return _Post(path=(*name.split("/"), "status", rest[0]), key=rest[0])
+    if not s or s[0].lower() in _X_LISTINGS:
+        return _not(A_LISTING)
+    if len(s) <= 2 and _X_NAME(s[0]) and s[0].lower() not in _X_SITE:
+        return _not(AN_ACCOUNT)  # /<name>, /<name>/with_replies
+    return _not(A_SITE_PAGE)
 
 
-def _instagram(host: str, path: str, query: list) -> _Post:
-    s = _segments(path)
-    kinds = {"p": "p", "reel": "reel", "reels": "reel", "tv": "tv"}
-    for i, part in enumerate(s[:2]):  # /p/<code>/ or /<name>/p/<code>/
-        if part in kinds and len(s) > i + 1:
-            return _Post(path=f"/{kinds[part]}/{s[i + 1]}/", query=[])
-    if len(s) >= 3 and s[0] == "stories":
-        return _Post(path=f"/stories/{s[1]}/{s[2]}/", query=[])
-    if len(s) == 1 or (len(s) == 2 and s[1] in ("reels", "tagged", "guides")):
-        return _Post(not_a_post=AN_ACCOUNT)
-    return _Post(not_a_post=A_LISTING)
+_BSKY_HANDLE = _match(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+                      r"[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_DID = _match(r"did:[a-z]{1,20}:[A-Za-z0-9._:-]{1,200}")
+_BSKY_RKEY = _match(r"(?!\.{1,2}$)[A-Za-z0-9._~:-]{1,100}")  # atproto record key syntax
 
 
-_YOUTUBE_VIDEO = re.compile(r"[A-Za-z0-9_-]{6,20}")
+def _bluesky(host: str, s: list[str], query: dict[str, str]) -> _Post:
+    if len(s) >= 4 and s[0] == "profile" and s[2] == "post" and _BSKY_RKEY(s[3]) \
+            and (s[4:] == [] or s[4:] in (["liked-by"], ["reposted-by"], ["quotes"])):
+        author = s[1].lower() if _BSKY_HANDLE(s[1]) else s[1] if _DID(s[1]) else ""
+        if author:
+            return _Post(path=("profile", author, "post", s[3]), key=f"{author}:{s[3]}")
+    if len(s) in (2, 3) and s[0] == "profile":
+        return _not(AN_ACCOUNT)
+    if not s or s[0] in ("search", "hashtag", "feeds", "lists") or "feed" in s[2:3]:
+        return _not(A_LISTING)
+    return _not(A_SITE_PAGE)
 
 
-def _youtube(host: str, path: str, query: list) -> _Post:
-    s = _segments(path)
-    params = dict(query)
+_THREADS_NAME = _match(r"@[A-Za-z0-9._]{1,30}")
 
+
+def _threads(host: str, s: list[str], query: dict[str, str]) -> _Post:
+    if len(s) in (3, 4) and _THREADS_NAME(s[0]) and s[1] == "post" and _CODE(s[2]) \
+            and s[3:] in ([], ["media"]):
+        return _Post(path=(s[0].lower(), "post", s[2]), key=s[2])
+    if len(s) == 2 and s[0] == "t" and _CODE(s[1]):
+        return _Post(path=("t", s[1]), key=s[1])
+    if s and _THREADS_NAME(s[0]):
+        return _not(AN_ACCOUNT)
+    if not s or s[0] in ("search", "feeds", "following"):
+        return _not(A_LISTING)
+    return _not(A_SITE_PAGE)
+
+
+_INSTAGRAM_NAME = _match(r"[A-Za-z0-9._]{1,30}")
+_INSTAGRAM_KINDS = {"p": "p", "reel": "reel", "reels": "reel", "tv": "tv"}
+_INSTAGRAM_SITE = {"accounts", "explore", "direct", "about", "legal", "developer", "web",
+                   "challenge", "emails", "session", "api", "oauth", "graphql"}
+
+
+def _instagram(host: str, s: list[str], query: dict[str, str]) -> _Post:
+    if len(s) == 3 and _INSTAGRAM_NAME(s[0]) and s[0] not in _INSTAGRAM_KINDS:
+        post = s[1:]  # /<name>/p/<code>/
+    else:
+        post = s
+    if len(post) == 2 and post[0] in _INSTAGRAM_KINDS and _CODE(post[1]):
+        return _Post(path=(_INSTAGRAM_KINDS[post[0]], post[1]), key=post[1],
+                     trailing_slash=True)
+    if len(s) == 3 and s[0] == "stories" and _INSTAGRAM_NAME(s[1]) and _NUMBER(s[2]):
+        return _Post(path=("stories", s[1].lower(), s[2]), key=f"story:{s[2]}",
+                     trailing_slash=True)
+    if not s or s[0] == "explore":
+        return _not(A_LISTING)
+    if s[0] in _INSTAGRAM_SITE or not _INSTAGRAM_NAME(s[0]):
+        return _not(A_SITE_PAGE)
+    if len(s) == 1 or (len(s) == 2 and s[1] in ("reels", "tagged", "guides", "saved")):
+        return _not(AN_ACCOUNT)
+    return _not(A_SITE_PAGE)
+
+
+_YOUTUBE_VIDEO = _match(r"[A-Za-z0-9_-]{11}")
+_YOUTUBE_POST = _match(r"[A-Za-z0-9_-]{10,64}")
+
+
+def _youtube(host: str, s: list[str], query: dict[str, str]) -> _Post:
     def watch(video: str) -> _Post:
-        return _Post(path="/watch", query=[("v", video)], host="www.youtube.com")
+        return _Post(path=("watch",), query=(("v", video),), host="www.youtube.com",
+                     key=f"video:{video}")
 
     if host == "youtu.be":
-        if len(s) == 1 and _YOUTUBE_VIDEO.fullmatch(s[0]):
-            return watch(s[0])
-        return _Post(not_a_post=A_LISTING)
-    if s == ["watch"] and _YOUTUBE_VIDEO.fullmatch(params.get("v", "")):
-        return watch(params["v"])
-    if len(s) == 2 and s[0] in ("embed", "live", "v") and _YOUTUBE_VIDEO.fullmatch(s[1]):
+        return watch(s[0]) if len(s) == 1 and _YOUTUBE_VIDEO(s[0]) else _not(A_SITE_PAGE)
+    if s == ["watch"] and _YOUTUBE_VIDEO(query.get("v", "")):
+        return watch(query["v"])
+    if len(s) == 2 and s[0] in ("embed", "live", "v") and _YOUTUBE_VIDEO(s[1]):
         return watch(s[1])
-    if len(s) == 2 and s[0] == "shorts" and _YOUTUBE_VIDEO.fullmatch(s[1]):
-        return _Post(path=f"/shorts/{s[1]}", query=[])
-    if len(s) == 2 and s[0] == "post":  # a community post
-        return _Post(path=f"/post/{s[1]}", query=[])
-    if params.get("lb") and s and s[-1] == "community":
-        return _Post(path="/post/" + params["lb"], query=[])
+    if len(s) == 2 and s[0] == "shorts" and _YOUTUBE_VIDEO(s[1]):
+        return _Post(path=("shorts", s[1]), key=f"video:{s[1]}")
+    if len(s) == 2 and s[0] == "post" and _YOUTUBE_POST(s[1]):  # a community post
+        return _Post(path=("post", s[1]), key=f"post:{s[1]}")
+    if s and s[-1] == "community" and _YOUTUBE_POST(query.get("lb", "")):
+        return _Post(path=("post", query["lb"]), key=f"post:{query['lb']}")
     if s and (s[0].startswith("@") or s[0] in ("channel", "c", "user")):
-        return _Post(not_a_post=AN_ACCOUNT)
-    return _Post(not_a_post=A_LISTING)
+        return _not(AN_ACCOUNT)
+    if not s or s[0] in ("watch", "results", "feed", "playlist", "hashtag", "shorts",
+                         "live", "gaming"):
+        return _not(A_LISTING)
+    if s[0] == "redirect":
+        return _not(A_REDIRECT)
+    return _not(A_SITE_PAGE)
 
 
-def _mastodon(host: str, path: str, query: list) -> _Post:
-    s = _segments(path)
+_MASTODON_NAME = _match(r"@[A-Za-z0-9_]{1,30}(?:@[A-Za-z0-9.-]{1,253})?")
+_MASTODON_USER = _match(r"[A-Za-z0-9_]{1,30}")
+
+
+def _mastodon(host: str, s: list[str], query: dict[str, str]) -> _Post:
     if s[:1] == ["web"]:  # the older web interface: /web/@name/<id>
         s = s[1:]
-    if len(s) >= 2 and s[0].startswith("@") and s[1].isdigit():
-        return _Post(path=f"/{s[0]}/{s[1]}", query=[])
-    if len(s) >= 4 and s[0] == "users" and s[2] == "statuses" and s[3].isdigit():
-        return _Post(path=f"/users/{s[1]}/statuses/{s[3]}", query=[])
+    if len(s) == 2 and _MASTODON_NAME(s[0]) and _NUMBER(s[1]):
+        return _Post(path=(s[0].lower(), s[1]), key=f"{host}:{s[1]}")
+    if len(s) == 4 and s[0] == "users" and _MASTODON_USER(s[1]) and s[2] == "statuses" \
+            and _NUMBER(s[3]):
+        return _Post(path=("@" + s[1].lower(), s[3]), key=f"{host}:{s[3]}")
     if s and (s[0].startswith("@") or s[0] == "users"):
-        return _Post(not_a_post=AN_ACCOUNT)
-    return _Post(not_a_post=A_LISTING)
+        return _not(AN_ACCOUNT)
+    if not s or s[0] in ("tags", "explore", "public", "search", "home", "lists"):
+        return _not(A_LISTING)
+    return _not(A_SITE_PAGE)
 
 
-_FACEBOOK_KEEP = ("story_fbid", "id", "fbid", "v", "set")
-_FACEBOOK_NOT_PAGES = {"watch", "reel", "share", "story.php", "permalink.php", "photo.php",
-                       "photo", "video.php", "events", "groups", "posts", "videos",
-                       "photos"}
+_FB_POST = _match(r"pfbid[0-9A-Za-z]{1,200}|[0-9]{1,25}")
+_FB_SHARE = _match(r"[A-Za-z0-9]{1,40}")
+_FB_WATCH = _match(r"[A-Za-z0-9_-]{1,40}")
+#: First segments of Facebook's own pages (never a page's name).
+_FB_SITE = {"login", "login.php", "logout.php", "sharer", "sharer.php", "share.php",
+            "dialog", "plugins", "help", "settings", "privacy", "policies", "policy.php",
+            "legal", "terms", "recover", "checkpoint", "r.php", "reg", "signup", "business",
+            "ads", "notifications", "messages", "friends", "bookmarks", "saved", "stories",
+            "profile.php", "people", "pages", "photo", "photo.php", "permalink.php",
+            "story.php", "video.php", "watch", "reel", "reels", "share", "events",
+            "groups", "hashtag", "search", "marketplace", "gaming", "feeds", "home.php",
+            "l.php", "flx", "media", "live", "fundraisers", "places"}
+_FB_TABS = {"about", "photos", "videos", "posts", "reels", "events", "community",
+            "mentions", "reviews", "followers", "friends", "live_videos", "photos_by"}
 
 
-def _facebook(host: str, path: str, query: list) -> _Post:
-    s = _segments(path)
-    kept = [(k, v) for k, v in query if k in _FACEBOOK_KEEP]
+def _fb_page(name: str) -> bool:
+    return bool(name) and name.lower() not in _FB_SITE and not name.endswith(".php")
+
+
+def _facebook(host: str, s: list[str], query: dict[str, str]) -> _Post:
+    post = _facebook_post(host, s, query)
+    if post is not None:
+        return post
     if host == "fb.watch":
-        return _Post(query=[]) if s else _Post(not_a_post=A_LISTING)
-    if host in ("l.facebook.com", "lm.facebook.com") or s[:1] == ["l.php"]:
-        return _Post(not_a_post=A_REDIRECT)  # l.facebook.com/l.php?u=<another site>
-    if not s or s[0] in ("hashtag", "search", "marketplace", "gaming"):
-        return _Post(not_a_post=A_LISTING)
-    if s[0] == "groups" and len(s) <= 2:
-        return _Post(not_a_post=A_LISTING)  # a group's page
-    if s == ["profile.php"] and not any(k != "id" for k, _v in kept):
-        return _Post(not_a_post=AN_ACCOUNT)  # profile.php?id=<page>
-    if len(s) == 1 and s[0] not in _FACEBOOK_NOT_PAGES and not s[0].endswith(".php"):
-        return _Post(not_a_post=AN_ACCOUNT)  # /<page>
-    if len(s) == 2 and s[0] == "pages":
-        return _Post(not_a_post=AN_ACCOUNT)
-    if len(s) == 2 and s[1] in ("about", "photos", "videos", "posts", "reels", "events",
-                                "community", "mentions"):
-        return _Post(not_a_post=AN_ACCOUNT)  # /<page>/photos: the page's tab
-    return _Post(query=kept)
+        return _not(A_SITE_PAGE)
+    first = s[0].lower() if s else ""
+    if first in ("l.php", "flx"):
+        return _not(A_REDIRECT)  # l.php?u=<another site>, flx/warn?u=<another site>
+    if not s or first in ("hashtag", "search", "marketplace", "gaming", "watch", "reel",
+                          "reels", "feeds", "home.php") or (first == "groups" and len(s) <= 2):
+        return _not(A_LISTING)
+    if first in ("profile.php", "people", "pages"):
+        return _not(AN_ACCOUNT)
+    if _fb_page(s[0]) and (len(s) == 1 or (len(s) == 2 and s[1] in _FB_TABS)):
+        return _not(AN_ACCOUNT)  # /<page>, /<page>/photos: the page or its tab
+    return _not(A_SITE_PAGE)
 
 
-def _line(host: str, path: str, query: list) -> _Post:
-    s = _segments(path)
+def _facebook_post(host: str, s: list[str], query: dict[str, str]) -> _Post | None:
+    """A Facebook post's ``_Post``, or None (see ``_facebook``)."""
+    if host == "fb.watch":
+        return _Post(path=(s[0],), key=f"watch:{s[0]}") if len(s) == 1 and _FB_WATCH(s[0]) \
+            else None
+    if len(s) == 3 and _fb_page(s[0]) and s[1] == "posts" and _FB_POST(s[2]):
+        return _Post(path=tuple(s), key=f"post:{s[2]}")
+    if len(s) == 4 and s[0] == "groups" and s[2] in ("posts", "permalink") and _FB_POST(s[3]):
+        return _Post(path=tuple(s), key=f"post:{s[3]}")
+    if s in (["permalink.php"], ["story.php"]) and _FB_POST(query.get("story_fbid", "")) \
+            and _DIGITS(query.get("id", "")):
+        kept = (("id", query["id"]), ("story_fbid", query["story_fbid"]))  # sorted
+        return _Post(path=tuple(s), query=kept, key=f"post:{query['story_fbid']}")
+    if s in (["photo"], ["photo.php"]) and _DIGITS(query.get("fbid", "")):
+        return _Post(path=("photo",), query=(("fbid", query["fbid"]),),
+                     key=f"photo:{query['fbid']}")
+    if len(s) in (3, 4) and _fb_page(s[0]) and s[1] == "photos" and _DIGITS(s[-1]):
+        return _Post(path=tuple(s), key=f"photo:{s[-1]}")  # /<page>/photos/a.<album>/<id>
+    if s in (["watch"], ["video.php"]) and _DIGITS(query.get("v", "")):
+        return _Post(path=("watch",), query=(("v", query["v"]),), key=f"video:{query['v']}")
+    if len(s) in (3, 4) and _fb_page(s[0]) and s[1] == "videos" and _DIGITS(s[-1]):
+        return _Post(path=(s[0], "videos", s[-1]), key=f"video:{s[-1]}")
+    if len(s) == 2 and s[0] in ("reel", "reels") and _DIGITS(s[1]):
+        return _Post(path=("reel", s[1]), key=f"video:{s[1]}")
+    if len(s) == 3 and s[0] == "share" and s[1] in ("p", "v", "r") and _FB_SHARE(s[2]):
+        return _Post(path=tuple(s), key=f"share:{s[1]}:{s[2]}")
+    if len(s) == 2 and s[0] == "share" and _FB_SHARE(s[1]):
+        return _Post(path=tuple(s), key=f"share:{s[1]}")
+    if len(s) == 2 and s[0] == "events" and _DIGITS(s[1]):
+        return _Post(path=tuple(s), key=f"event:{s[1]}")
+    return None
+
+
+_LINE_ACCOUNT_ID = _match(r"@?[A-Za-z0-9._-]{1,40}")
+
+
+def _line(host: str, s: list[str], query: dict[str, str]) -> _Post:
     lowered = [part.lower() for part in s]
-    if host == "page.line.me" or (host == "linevoom.line.me" and lowered[:1] == ["user"]):
-        return _Post(not_a_post=AN_ACCOUNT)
+    if host == "linevoom.line.me":
+        if len(s) == 2 and s[0] == "post" and _DIGITS(s[1]):
+            return _Post(path=tuple(s), key=f"post:{s[1]}")
+        return _not(AN_ACCOUNT if lowered[:1] == ["user"] else A_SITE_PAGE)
+    if lowered == ["r", "home", "public", "post"] and _DIGITS(query.get("postId", "")) \
+            and _LINE_ACCOUNT_ID(query.get("id", "")):
+        kept = (("id", query["id"]), ("postId", query["postId"]))  # sorted
+        return _Post(path=("R", "home", "public", "post"), query=kept,
+                     key=f"post:{query['postId']}")
     if "ti" in lowered[:2] and "p" in lowered[:3]:  # line.me/R/ti/p/@id: add as a friend
-        return _Post(not_a_post=AN_ADD_FRIEND_LINK)
-    if not s:
-        return _Post(not_a_post=A_LISTING)
-    return _Post()
+        return _not(AN_ADD_FRIEND_LINK)
+    if lowered[:3] == ["r", "home", "public"]:
+        return _not(AN_ACCOUNT)
+    return _not(A_SITE_PAGE)
 
 
-def _linkedin(host: str, path: str, query: list) -> _Post:
-    s = _segments(path)
+_LINKEDIN_SLUG = _match(r"[^/]{0,400}?-(activity|share|ugcPost)-([0-9]{1,25})"
+                        r"(?:-[A-Za-z0-9_-]{1,20})?")
+_LINKEDIN_URN = _match(r"urn:li:(activity|share|ugcPost):([0-9]{1,25})")
+_LINKEDIN_ARTICLE = _match(r"[^/]{1,300}")
+
+
+def _linkedin(host: str, s: list[str], query: dict[str, str]) -> _Post:
+    if len(s) == 2 and s[0] == "posts" and (found := _LINKEDIN_SLUG(s[1])):
+        return _Post(path=tuple(s), key=f"{found[1].lower()}:{found[2]}")
+    urn = s[2:] if s[:2] == ["feed", "update"] else s[3:] \
+        if s[:3] == ["embed", "feed", "update"] else []
+    if len(urn) == 1 and (found := _LINKEDIN_URN(urn[0])):
+        return _Post(path=("feed", "update", urn[0]), key=f"{found[1].lower()}:{found[2]}")
+    if len(s) == 2 and s[0] == "pulse" and _LINKEDIN_ARTICLE(s[1]):
+        return _Post(path=tuple(s), key=f"pulse:{s[1].lower()}")
     if s and s[0] in ("company", "in", "school", "showcase"):
-        return _Post(not_a_post=AN_ACCOUNT)
+        return _not(AN_ACCOUNT)
     if s and s[0] in ("redir", "safety"):
-        return _Post(not_a_post=A_REDIRECT)  # /redir/redirect?url=<another site>
-    if not s or s[0] in ("feed", "search", "jobs", "groups") and len(s) == 1:
-        return _Post(not_a_post=A_LISTING)
-    return _Post(query=[])
+        return _not(A_REDIRECT)  # /redir/redirect?url=<another site>
+    if not s or (s[0] in ("feed", "search", "groups", "hashtag") and len(s) <= 2):
+        return _not(A_LISTING)
+    return _not(A_SITE_PAGE)  # /login, /authwall, /shareArticle, /jobs/view/1 ...
 
 
-RULES: dict[str, Callable[[str, str, list], _Post]] = {
+RULES: dict[str, Callable[[str, list[str], dict[str, str]], _Post]] = {
     Network.X: _x, Network.BLUESKY: _bluesky, Network.THREADS: _threads,
     Network.INSTAGRAM: _instagram, Network.YOUTUBE: _youtube, Network.MASTODON: _mastodon,
     Network.FACEBOOK: _facebook, Network.LINE: _line, Network.LINKEDIN: _linkedin,
@@ -413,20 +627,16 @@ RULES: dict[str, Callable[[str, str, list], _Post]] = {
 # --- The whole address --------------------------------------------------------------------
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _INVISIBLE_EDGES = "\u200b\u200c\u200d\u2060\ufeff"
-_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_SEGMENT_SAFE = ":@!$&'()*+,;=-._~"
 _NUMERIC_HOST = re.compile(r"[0-9.]+|0x[0-9a-f]+(\.[0-9a-fx.]*)?|\[.*\]")
-
-
-def _is_tracking(name: str) -> bool:
-    lowered = name.lower()
-    return (lowered in TRACKING_PARAMETERS or lowered.startswith("utm_")
-            or lowered.startswith("__cft__"))
+_HOST_CHARACTERS = re.compile(r"[\w.-]+")
 
 
 def recognise(text: str) -> Recognised:
-    """Check ``text`` (what was typed or pasted) and return the ``Recognised`` address and
-    network. Raises ``ValidationError`` with one of the codes of ``MESSAGES`` (see the
-    module's docstring for each and for the normalisation)."""
+    """Check ``text`` (what was typed or pasted) and return the ``Recognised`` address,
+    network and post identity. Raises ``ValidationError`` with one of the codes of
+    ``MESSAGES`` (see the module's docstring for each, for the posts recognised and for the
+    normalisation)."""
     text = (text or "").strip().strip(_INVISIBLE_EDGES).strip()
     if not text:
         raise _refuse("empty")
@@ -454,11 +664,13 @@ def recognise(text: str) -> Recognised:
                       else PROBLEMS["parse"]) from exc
     if "@" in parts.netloc:
         raise _refuse("credentials")
-    host = (parts.hostname or "").rstrip(".")
+    host = map_host(parts.hostname or "").rstrip(".")
     if not host:
         raise _refuse("malformed", problem=PROBLEMS["host"])
-    if _NUMERIC_HOST.fullmatch(host) or ":" in host or _is_ip(host):
+    if _NUMERIC_HOST.fullmatch(host) or _is_ip(host) or (":" in host and "[" in parts.netloc):
         raise _refuse("ip_address", host=host)
+    if not _HOST_CHARACTERS.fullmatch(host):
+        raise _refuse("malformed", problem=PROBLEMS["host_characters"])
     default_port = 443 if parts.scheme.lower() == "https" else 80
     if port is not None and port != default_port:
         raise _refuse("port", port=port)
@@ -468,22 +680,38 @@ def recognise(text: str) -> Recognised:
     network = network_of_host(host)
     if network is None:
         raise _refuse("unknown_host", host=host)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not _is_tracking(k)]
-    post = RULES[network](host, parts.path, query)
+    label = Network(network).label
+    stored_host = known_host(host, network)
+    if stored_host is None:
+        raise _refuse("not_a_post", what=OTHER_HOSTS.get(host, A_SITE_PAGE), network=label)
+    segments = [unquote(part) for part in parts.path.split("/") if part]
+    query: dict[str, str] = {}
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        query.setdefault(name, value)  # the first of repeated parameters
+    post = RULES[network](stored_host, segments, query)
     if post.not_a_post:
-        raise _refuse("not_a_post", what=post.not_a_post, network=Network(network).label)
-    host = post.host or CANONICAL_HOSTS.get(host, host)
-    path = post.path or _clean_path(parts.path)
-    query = query if post.query is None else post.query
-    url = urlunsplit(("https", host, quote(path, safe=_PATH_SAFE), urlencode(query), ""))
+        raise _refuse("not_a_post", what=post.not_a_post, network=label)
+    path = "/" + "/".join(quote(part, safe=_SEGMENT_SAFE) for part in post.path)
+    url = urlunsplit(("https", post.host or stored_host,
+                      path + ("/" if post.trailing_slash else ""),
+                      urlencode(post.query), ""))
     if len(url) > MAX_LENGTH:
         raise _refuse("too_long", length=len(url), max=MAX_LENGTH)
     try:
         URLValidator(schemes=["https"])(url)
     except ValidationError as exc:
         raise _refuse("malformed", problem=PROBLEMS["parse"]) from exc
-    return Recognised(url=url, network=network)
+    return Recognised(url=url, network=network, post_key=f"{network}:{post.key}")
+
+
+def post_key_lenient(url: str) -> str:
+    """The ``post_key`` of a stored ``url`` (``recognise``), or ``url:<url>`` for an address
+    these rules no longer accept (recorded under older ones; used by the migration that
+    fills ``PostedLink.post_key``)."""
+    try:
+        return recognise(url).post_key
+    except ValidationError:
+        return f"url:{url}"[:POST_KEY_MAX_LENGTH]
 
 
 def _is_ip(host: str) -> bool:
@@ -492,9 +720,3 @@ def _is_ip(host: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _clean_path(path: str) -> str:
-    """``path`` without empty segments' doubled slashes and without one trailing slash."""
-    path = re.sub(r"/{2,}", "/", path or "/")
-    return path[:-1] if len(path) > 1 and path.endswith("/") else path

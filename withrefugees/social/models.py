@@ -101,14 +101,18 @@ class Mention(models.Model):
 
 class PostedLink(TimeStampedModel):
     """The address of a post a local government made with #WithRefugees. ``url`` as
-    normalised by ``links.recognise`` (unique per local government), ``network`` as
-    recognised from it; ``hidden`` by staff (with a reason) keeps it off public pages."""
+    normalised by ``links.recognise``, ``network`` as recognised from it, ``post_key`` the
+    post's identity (``links.Recognised.post_key``: the same for every address of one post,
+    e.g. ``x:<status id>``), each unique per local government, so a post is recorded once;
+    ``hidden`` by staff (with a reason) keeps it off public pages."""
 
     local_government = models.ForeignKey(LocalGovernment, on_delete=models.CASCADE,
                                          related_name="posted_links",
                                          verbose_name=_("local government"))
     url = models.URLField(_("address (URL) of the post"), max_length=500)
     network = models.CharField(_("network"), max_length=20, choices=Network.choices)
+    # links.POST_KEY_MAX_LENGTH (not imported: links imports this module).
+    post_key = models.CharField(_("identity of the post"), max_length=550, editable=False)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                  null=True, blank=True, related_name="+",
                                  verbose_name=_("recorded by"))
@@ -122,6 +126,8 @@ class PostedLink(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["local_government", "url"],
                                     name="posted_link_unique_per_local_government"),
+            models.UniqueConstraint(fields=["local_government", "post_key"],
+                                    name="posted_link_one_per_post"),
             models.CheckConstraint(condition=Q(network__in=[c.value for c in Network]),
                                    name="posted_link_network_valid"),
             models.CheckConstraint(condition=Q(hidden=False) | ~Q(hidden_reason=""),

@@ -16,9 +16,15 @@ A ``PostTemplate`` body is plain text with placeholders in braces:
   ``{pledge_title}`` (``OCCASION_PLACEHOLDERS``).
 
 Any other brace is refused (``validate_body``); a rendered post always carries the hashtags
-of its language, appended when the template lost them (``render``).
+of its language, appended on a last line when the template lost them (``render``).
+
+A hashtag counts only where X reads it as one (``x_hashtags``, the rule of twitter-text, the
+strictest of the networks): not glued to a letter, digit, ``_`` or ``&`` before it
+(``abc#WithRefugees``), nor to a letter or digit after it (``#WithRefugeesJapan``), nor
+inside a link (``https://…/669/#WithRefugees`` is the link's fragment).
 """
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -27,6 +33,7 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from . import counting
 from .counting import normalise_newlines
 from .models import Language, Mention, Occasion, PostTemplate
 
@@ -75,9 +82,54 @@ def hashtags(language: str) -> str:
     return " ".join(HASHTAGS[language_of(language)])
 
 
+# X's hashtags: twitter-text 3.1.0 (npm, the counter the kit runs in the browser),
+# ``regexp/validHashtag.js``, ``hashtagBoundary.js``, ``hashtagAlphaNumeric.js``,
+# ``hashtagSpecialChars.js``, ``endHashtagMatch.js`` and ``extractHashtagsWithIndices.js``.
+_HASHTAG_SPECIAL = ("_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0"
+                    "\u30fb\u3003\u0f0b\u0f0c\u00b7")
+_TAG_CHAR = rf"[\p{{L}}\p{{M}}\p{{Nd}}{_HASHTAG_SPECIAL}]"
+_X_HASHTAG = regex.compile(
+    # Before the sign: the start, U+FE0E/U+FE0F, or any character but a letter, mark,
+    # digit, special character or "&".
+    rf"(?:^|(?<=[\ufe0e\ufe0f])|(?<!{_TAG_CHAR}|&)(?<=.))"
+    # The sign (# or the full-width ＃), not a keycap; then at least one letter or mark.
+    rf"[#＃](?![\ufe0f\u20e3])({_TAG_CHAR}*[\p{{L}}\p{{M}}]{_TAG_CHAR}*)",
+    regex.DOTALL)
+_END_HASHTAG = regex.compile(r"[#＃]|://")
+
+
+def x_hashtags(text: str) -> list[str]:
+    """The hashtags X finds in ``text``, without their sign, in order (twitter-text
+    ``extractHashtags`` on the text X stores, NFC): ``#`` or ``＃`` after the start, a
+    space, punctuation, a symbol or an emoji (not after a letter, digit, ``_`` or ``&``),
+    then letters, marks, digits and ``_`` (at least one letter or mark) up to the next other
+    character, which is not ``#`` nor ``://``; and not inside a URL. E.g.
+    ``x_hashtags("a #b、#c x#d https://e.jp/#f")`` → ``["b", "c"]``."""
+    text = unicodedata.normalize("NFC", text)
+    if "#" not in text and "＃" not in text:
+        return []
+    found = [(match.start(), match.end(), match.group(1))
+             for match in _X_HASHTAG.finditer(text)
+             if not _END_HASHTAG.match(text, match.end())]
+    if not found:
+        return []
+    # removeOverlappingEntities: by start, an entity that begins inside the one kept before
+    # it is dropped (the hashtags first, then the URLs, for equal starts).
+    entities = sorted(found + [(start, end, None) for start, end in counting.url_spans(text)],
+                      key=lambda entity: entity[0])
+    kept = entities[:1]
+    for entity in entities[1:]:
+        if kept[-1][1] > entity[0]:
+            continue
+        kept.append(entity)
+    return [tag for _start, _end, tag in kept if tag is not None]
+
+
 def _has_hashtag(text: str, tag: str) -> bool:
-    """Whether ``text`` holds the hashtag ``tag`` itself (not ``#WithRefugeesJapan``)."""
-    return regex.search(regex.escape(tag) + r"(?!\w)", text, regex.IGNORECASE) is not None
+    """Whether X reads the hashtag ``tag`` (``#WithRefugees``) in ``text`` (``x_hashtags``;
+    any case: hashtags are the same whatever their case)."""
+    wanted = tag.lstrip("#＃").casefold()
+    return any(found.casefold() == wanted for found in x_hashtags(text))
 
 
 def _shown(names: Sequence[str]) -> str:
@@ -92,7 +144,13 @@ def validate_body(body: str, *, occasion: str, language: str) -> None:
     - ``post_template_unknown_placeholder``: ``{something}`` that is not one of
       ``allowed_placeholders(occasion)`` (``{event_title}`` outside event posts too);
     - ``post_template_hashtags_missing``: neither ``{hashtags}`` nor all of
-      ``HASHTAGS[language]`` written out.
+      ``HASHTAGS[language]`` written out;
+    - ``post_template_hashtag_not_read``: a hashtag of ``HASHTAGS[language]`` is there but X
+      would not read it as one (``x_hashtags``) once the placeholders are filled in with
+      ``SAMPLE_VALUES`` (with and without mentions): glued to what comes before it
+      (``{name}{hashtags}``, ``abc#WithRefugees``), to the link before it
+      (``{url}{hashtags}``: the hashtag becomes the link's fragment) or to a letter after it.
+      One message per hashtag, naming it.
     """
     allowed = allowed_placeholders(occasion)
     errors: list[ValidationError] = []
@@ -109,12 +167,29 @@ def validate_body(body: str, *, occasion: str, language: str) -> None:
             _("A brace “{” or “}” is not part of a placeholder. Braces are used only around "
               "placeholders, such as {name}; remove the other ones."),
             code="post_template_stray_brace"))
-    tags = HASHTAGS[language_of(language)]
-    if "hashtags" not in found and not all(_has_hashtag(body, tag) for tag in tags):
+    language = language_of(language)
+    tags = HASHTAGS[language]
+    written = [tag for tag in tags
+               if regex.search("[#＃]" + regex.escape(tag[1:]), body, regex.IGNORECASE)]
+    if "hashtags" not in found and len(written) < len(tags):
         errors.append(ValidationError(
             _("The post must carry the campaign’s hashtags: write {hashtags} (it becomes "
               "%(tags)s)."),
             code="post_template_hashtags_missing", params={"tags": " ".join(tags)}))
+    else:
+        sample = SAMPLE_VALUES[language]
+        samples = [_fill(body, language=language, name=sample.name, url=sample.url,
+                         mentions=mentions, extra=sample.extra)
+                   for mentions in (SAMPLE_MENTIONS, ())]
+        for tag in tags:
+            if not all(_has_hashtag(text, tag) for text in samples):
+                errors.append(ValidationError(
+                    _("%(tag)s would not be read as a hashtag: social networks (X first) "
+                      "read a hashtag only after a space, a line break or punctuation, not "
+                      "right after a letter, a digit, “_”, “&” or a link such as {url}, and "
+                      "only up to a space or punctuation. Put a space or a line break "
+                      "before it, e.g. {url} on one line and {hashtags} on the next."),
+                    code="post_template_hashtag_not_read", params={"tag": tag}))
     if errors:
         raise ValidationError(errors)
 
@@ -129,6 +204,32 @@ def validate_handle(handle: str) -> None:
               "spaces or braces, e.g. @UNHCR_Japan."), code="mention_handle_invalid")
 
 
+@dataclass(frozen=True)
+class _Sample:
+    name: str
+    url: str
+    extra: Mapping[str, str]
+
+
+#: The values ``validate_body`` fills a template in with, per language: a long name and a
+#: real-looking address of a public profile (as ``profiles`` gives it: ending with "/"),
+#: and the occasions' values (a hashtag must be read as one whatever the values are).
+SAMPLE_VALUES: dict[str, _Sample] = {
+    Language.JA.value: _Sample(
+        name="北海道余市郡赤井川村",
+        url="https://cities-withrefugees.example.jp/ja/signatories/12345/",
+        extra={"event_title": "世界難民の日ブルーライトアップ", "event_date": "2026年6月20日",
+               "pledge_title": "難民の子どもの学びを支える"}),
+    Language.EN.value: _Sample(
+        name="Akaigawa Village",
+        url="https://cities-withrefugees.example.jp/en/signatories/12345/",
+        extra={"event_title": "World Refugee Day blue light-up", "event_date": "20 June 2026",
+               "pledge_title": "Schooling for refugee children"}),
+}
+#: The mentions ``validate_body`` tries (besides none).
+SAMPLE_MENTIONS: tuple[str, ...] = ("@UNHCR_Japan",)
+
+
 def render(body: str, *, language: str, name: str, url: str, mentions: Sequence[str] = (),
            extra: Mapping[str, str] | None = None) -> str:
     """The text of a post: ``body`` with its placeholders filled in.
@@ -139,10 +240,21 @@ def render(body: str, *, language: str, name: str, url: str, mentions: Sequence[
     (``event_title``...). A placeholder without a value (unknown, or of another occasion) is
     left as written. A line that held only placeholders that came out empty (no mentions) is
     left out, and spaces around an empty one are not doubled. Line breaks are ``\\n``. The
-    result always holds every hashtag of ``HASHTAGS[language]``: missing ones are added on a
-    last line.
+    result always holds every hashtag of ``HASHTAGS[language]`` as X reads hashtags
+    (``x_hashtags``): those it would not read are added on a last line.
     """
     language = language_of(language)
+    text = _fill(body, language=language, name=name, url=url, mentions=mentions,
+                 extra=extra)
+    missing = [tag for tag in HASHTAGS[language] if not _has_hashtag(text, tag)]
+    if missing:
+        text = f"{text}\n{' '.join(missing)}" if text else " ".join(missing)
+    return text
+
+
+def _fill(body: str, *, language: str, name: str, url: str, mentions: Sequence[str] = (),
+          extra: Mapping[str, str] | None = None) -> str:
+    """``body`` with its placeholders filled in (``render`` without the hashtags' check)."""
     values = {"name": name, "url": url, "hashtags": hashtags(language),
               "mentions": " ".join(h for h in mentions if h), **(extra or {})}
 
@@ -158,11 +270,7 @@ def render(body: str, *, language: str, name: str, url: str, mentions: Sequence[
         if filled != line and any(values.get(k) == "" for k in _PLACEHOLDER.findall(line)):
             filled = regex.sub(r"(?<=\S) {2,}(?=\S)", " ", filled).strip(" ")
         lines.append(filled.rstrip())
-    text = "\n".join(lines).strip("\n")
-    missing = [tag for tag in HASHTAGS[language] if not _has_hashtag(text, tag)]
-    if missing:
-        text = f"{text}\n{' '.join(missing)}" if text else " ".join(missing)
-    return text
+    return "\n".join(lines).strip("\n")
 
 
 # --- Reads ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ cached public pages after commit, so the profile shows the change at once.
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -35,8 +36,9 @@ def _duplicate(existing: PostedLink | None) -> ValidationError:
         "date": date_format(timezone.localtime(existing.created_at), "DATE_FORMAT")})
 
 
-def _recorded(local_government: LocalGovernment, url: str) -> PostedLink | None:
-    return PostedLink.objects.filter(local_government=local_government, url=url).first()
+def _recorded(local_government: LocalGovernment, post_key: str) -> PostedLink | None:
+    return PostedLink.objects.filter(local_government=local_government,
+                                     post_key=post_key).first()
 
 
 @transaction.atomic
@@ -48,26 +50,27 @@ def posted_link_add(*, local_government: LocalGovernment, url: str,
     ``url`` as typed: checked and normalised by ``links.recognise`` (its ``ValidationError``
     codes: ``empty``, ``too_long``, ``malformed``, ``scheme``, ``credentials``,
     ``ip_address``, ``port``, ``lookalike_host``, ``unknown_host``, ``not_a_post``); the same
-    post already recorded for this local government (after normalisation, so with other
-    tracking parameters or from the mobile site too) raises ``ValidationError`` code
-    ``duplicate``, also when a concurrent request recorded it first (the unique constraint).
+    post already recorded for this local government (the same ``post_key``, so under another
+    address too: other tracking parameters, the mobile site, another account name in an X
+    address ...) raises ``ValidationError`` code ``duplicate``, also when a concurrent
+    request recorded it first (the unique constraints).
     ``actor`` must pass ``social.record_posted_link`` for ``local_government`` (its officers,
     staff with a second factor), else ``PermissionDenied``. Writes one audit row
     ``posted_link.add`` with the address and network."""
     if not can(actor, "social.record_posted_link", local_government):
         raise PermissionDenied("social.record_posted_link")
     found = recognise(url)
-    existing = _recorded(local_government, found.url)
+    existing = _recorded(local_government, found.post_key)
     if existing is not None:
         raise _duplicate(existing)
     try:
         with transaction.atomic():
             link = PostedLink.objects.create(local_government=local_government,
                                              url=found.url, network=found.network,
-                                             added_by=actor)
-    except IntegrityError as exc:  # the same address, committed meanwhile by another request
-        if not PostedLink.objects.filter(local_government=local_government,
-                                         url=found.url).exists():
+                                             post_key=found.post_key, added_by=actor)
+    except IntegrityError as exc:  # the same post, committed meanwhile by another request
+        if not PostedLink.objects.filter(Q(url=found.url) | Q(post_key=found.post_key),
+                                         local_government=local_government).exists():
             raise
         raise _duplicate(None) from exc
     audit_record(target=link, action="posted_link.add", actor=actor,

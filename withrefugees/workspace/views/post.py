@@ -27,11 +27,10 @@ from django.views.decorators.http import require_http_methods
 
 from withrefugees.core.forms import AccessibleForm
 from withrefugees.core.mail import absolute_url
-from withrefugees.profiles.cards import card_url
+from withrefugees.profiles.cards import card_url, is_signatory
 from withrefugees.profiles.selectors import profile_for
 from withrefugees.social import counting, posts, sharing
 
-from .. import selectors
 from ..access import workspace_required
 
 #: The messages of the counts, shared by the server's page and the script (which fills in
@@ -67,11 +66,21 @@ class PostLanguageForm(AccessibleForm):
         help_text=_("Only the posts change language; this page stays as it is."))
 
 
+#: The kit's own words for control characters (``AccessibleForm`` says the text "cannot be
+#: stored"; the kit stores nothing).
+CONTROL_MESSAGE = _("This text contained invisible control characters (such as a vertical "
+                    "tab or a form feed), which social networks do not accept. They have "
+                    "been removed from the box: check the text, then check its length again.")
+#: The codes of ``core.validators.control_characters_refusal``.
+CONTROL_CODES = frozenset({"null_characters", "control_characters"})
+
+
 class PostTextsForm(AccessibleForm):
     """One text box per ready-made post (``text_<key>``), as typed: nothing is stripped.
     A text of more than ``counting.MAX_TEXT`` characters is refused (code
-    ``post_text_too_long``) and shown again as it was; control characters are refused by
-    ``AccessibleForm``."""
+    ``post_text_too_long``) and shown again as it was; a text with control characters (NUL,
+    VT, FF, NEL... : ``AccessibleForm``) is refused with ``CONTROL_MESSAGE`` (code
+    ``post_text_control_characters``) and shown again without them."""
 
     def __init__(self, data=None, *, ready: list[posts.ReadyPost]):
         super().__init__(data)
@@ -96,6 +105,15 @@ class PostTextsForm(AccessibleForm):
             attrs = self.fields[self.name_of(post)].widget.attrs
             attrs["aria-describedby"] = " ".join(filter(None, [
                 attrs.get("aria-describedby"), f"post-{post.key}-summary"]))
+
+    def _refuse_control_characters(self) -> None:
+        super()._refuse_control_characters()
+        for name in list(self._errors):
+            if name in self.fields and any(error.code in CONTROL_CODES
+                                           for error in self._errors[name].as_data()):
+                del self._errors[name]
+                self.add_error(name, ValidationError(CONTROL_MESSAGE,
+                                                     code="post_text_control_characters"))
 
     def clean(self):
         data = super().clean()
@@ -237,10 +255,10 @@ def post_kit(request: HttpRequest, lg) -> HttpResponse:
             section.summary = str(MESSAGES["not_counted"])
         sections.append(section)
 
-    signed = selectors.sign_detail(lg).status == "published"
+    signed = is_signatory(lg)  # a published signature now (not one since withdrawn)
     with translation.override(language):
         images = {
-            "card": card_url(lg, profile) if signed else "",
+            "card": card_url(lg, profile, signatory=True) if signed else "",
             "qr_svg": reverse("profiles:qr_svg", args=[lg.pk]),
             "qr_png": reverse("profiles:qr_png", args=[lg.pk]),
             "poster": reverse("profiles:poster", args=[lg.pk]),

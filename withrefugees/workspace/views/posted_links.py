@@ -18,14 +18,17 @@ from django.views.decorators.http import require_http_methods
 
 from withrefugees.core.forms import AccessibleForm
 from withrefugees.social import selectors, services
-from withrefugees.social.links import MAX_LENGTH, MESSAGES
+from withrefugees.social.links import MESSAGES
 
 from ..access import workspace_required
 
 
 class PostedLinkForm(AccessibleForm):
     """``url``: the address as typed or pasted (checked by ``social.links.recognise``
-    through the service, whose refusals ``add_refusal`` shows on the field)."""
+    through the service, whose refusals ``add_refusal`` shows on the field). No
+    ``max_length`` here: ``recognise`` refuses any address over ``links.MAX_LENGTH`` with one
+    message (code ``too_long``, saying the length), and the browser cuts nothing off a
+    pasted address (the request's size is bounded by ``DATA_UPLOAD_MAX_MEMORY_SIZE``)."""
 
     url = forms.CharField(
         label=gettext_lazy("Address (URL) of the post"), strip=False,
@@ -34,8 +37,7 @@ class PostedLinkForm(AccessibleForm):
             "and paste it here, e.g. https://x.com/your_city/status/1234567890. Posts on X, "
             "Facebook, Instagram, YouTube, LINE, Bluesky, Threads, LinkedIn and well-known "
             "Mastodon servers can be recorded."),
-        # Long enough to keep what was typed when it is refused as too long.
-        max_length=MAX_LENGTH * 4, error_messages={"required": MESSAGES["empty"]},
+        error_messages={"required": MESSAGES["empty"]},
         widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false",
                                      "inputmode": "url", "class": "posted-links-input"}))
 
