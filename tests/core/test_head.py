@@ -15,7 +15,15 @@ POST_ONLY = {"campaign:resend"}  # a button's target, not a page
 
 
 def public_pages() -> list[str]:
+    from django.utils import timezone
+
+    from withrefugees.profiles import cards
+    from withrefugees.profiles.selectors import profile_for
+
     signature = SignatureFactory()
+    fuchu = SignatureFactory(status="published", published_at=timezone.now()).local_government
+    with translation.override("ja"):
+        card = cards.card_url(fuchu, profile_for(fuchu))
     return [
         "/", "/ja/", "/en/", "/ja/statement/", "/en/privacy/",
         "/ja/sign/", f"/en/sign/?lg={jp('342084').pk}", "/ja/sign/sent/", "/en/sign/confirmed/",
@@ -24,6 +32,10 @@ def public_pages() -> list[str]:
         "/ja/signatories/", "/ja/signatories/?q=渋谷&sort=-date", "/en/map/",
         f"/ja/signatories/{jp('342084').pk}/", "/ja/signatories/999999999/",
         "/ja/places/search.json?q=しぶや", "/ja/jsi18n/", "/ja/admin/login/",
+        # Step 2's images of a signatory (the card by its current key, and by an old one).
+        card, f"/ja/signatories/{fuchu.pk}/card-0123456789abcdef.png",
+        f"/ja/signatories/{fuchu.pk}/qr.svg", f"/en/signatories/{fuchu.pk}/qr.png",
+        f"/ja/signatories/{fuchu.pk}/poster.pdf",
     ]
 
 
