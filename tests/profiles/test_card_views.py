@@ -266,6 +266,29 @@ def test_qr_codes_of_the_profile_address(client, signatory, lang):
     assert png.status_code == 200 and png["Content-Type"] == "image/png"
     assert png["Content-Length"] == str(len(png.content))
     assert png.content == social_cards.render_qr_png(url)
+    assert Image.open(io.BytesIO(png.content)).width >= 1000
+
+
+# New-user review: the links opened the files in the tab, and the card saved as
+# "card-91b44307df349ae4.png".
+@pytest.mark.parametrize(("path", "file_name"), [
+    ("card", "withrefugees-132063-card.png"), ("qr.png", "withrefugees-132063-qr-ja.png"),
+    ("qr.svg", "withrefugees-132063-qr-ja.svg"),
+    ("poster.pdf", "withrefugees-132063-poster-ja.pdf")])
+def test_files_have_a_name_and_download_1_saves_them(client, signatory, path, file_name):
+    if path == "card":
+        path = current_card_path(signatory)
+    else:
+        path = f"/ja/signatories/{signatory.pk}/{path}"
+    utf8 = file_name.replace("132063", "%E5%BA%9C%E4%B8%AD%E5%B8%82")
+    shown = client.get(path)
+    assert shown.status_code == 200
+    assert shown["Content-Disposition"] == \
+        f'inline; filename="{file_name}"; filename*=UTF-8\'\'{utf8}'
+    saved = client.get(path, {"download": "1"})
+    assert saved.status_code == 200 and saved.content == shown.content
+    assert saved["Content-Disposition"] == \
+        f'attachment; filename="{file_name}"; filename*=UTF-8\'\'{utf8}'
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -274,8 +297,10 @@ def test_poster(client, signatory, lang):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Length"] == str(len(response.content))
-    assert response["Content-Disposition"] == \
-        f'inline; filename="withrefugees-poster-132063-{lang}.pdf"'
+    name = "%E5%BA%9C%E4%B8%AD%E5%B8%82" if lang == "ja" else "Fuchu-City"
+    assert response["Content-Disposition"] == (
+        f'inline; filename="withrefugees-132063-poster-{lang}.pdf"; '
+        f"filename*=UTF-8''withrefugees-{name}-poster-{lang}.pdf")
     assert response["Cache-Control"] == "public, max-age=600"
     assert response.content.startswith(b"%PDF-")
     assert f"/Lang ({lang})".encode() in response.content
@@ -324,8 +349,8 @@ def test_an_official_name_of_emoji_only_gives_way_to_the_reference_name(signator
 
 
 def test_render_version_makes_new_keys_for_old_cards(signatory, monkeypatch):
-    """The campaign's line changed in version 2: every key changes with the version."""
-    assert cards.RENDER_VERSION >= 2
+    """The card's wording changed in version 3: every key changes with the version."""
+    assert cards.RENDER_VERSION >= 3 and cards.POSTER_VERSION >= 3
     key = cards.card_key(signatory, profile_for(signatory))
     monkeypatch.setattr(cards, "RENDER_VERSION", 1)
     assert cards.card_key(signatory, profile_for(signatory)) != key

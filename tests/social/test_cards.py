@@ -145,10 +145,53 @@ def test_a_font_that_cannot_be_read_leaves_names_as_they_are(settings, tmp_path)
 
 
 def test_the_campaign_line_carries_both_hashtags_on_one_line():
-    assert cards.TAGLINE_JA == "#WithRefugees #難民とともに"
+    assert cards.HASHTAGS == "#WithRefugees #難民とともに"
     _regular, bold = cards.font_paths()
-    block = cards._block(cards.TAGLINE_JA, bold, cards.WIDTH - 2 * cards.MARGIN, 50, 40)
-    assert block.lines == [cards.TAGLINE_JA] and block.size == 40  # the largest size
+    block = cards._block(cards.HASHTAGS, bold, cards.WIDTH - 2 * cards.MARGIN, 56, 44)
+    assert block.lines == [cards.HASHTAGS] and block.size == 44  # the largest size
+
+
+@contextmanager
+def drawn_texts():
+    """The texts ``render_card`` sets (the first argument of each ``_block``)."""
+    texts: list[str] = []
+    original = cards._block
+
+    def spy(text, *args, **kwargs):
+        texts.append(text)
+        return original(text, *args, **kwargs)
+
+    with mock.patch.object(cards, "_block", spy):
+        yield texts
+
+
+# New-user review of step 2: the card said "stands #WithRefugees" with no subject, no
+# Japanese sentence and no campaign name.
+@pytest.mark.parametrize(("name_ja", "name_en", "expected"), [
+    ("府中市", "Fuchu City", ["府中市", "は難民とともに歩みます", "Fuchu City stands #WithRefugees"]),
+    ("府中市", "", ["府中市", "は難民とともに歩みます", "府中市 stands #WithRefugees"]),
+    ("", "Genève", ["Genève", "は難民とともに歩みます", "Genève stands #WithRefugees"]),
+])
+def test_the_card_says_the_statement_in_both_languages_with_the_name_as_subject(
+        name_ja, name_en, expected):
+    with drawn_texts() as texts:
+        cards.render_card(name_ja=name_ja, name_en=name_en)
+    assert texts == ["UNHCR Cities #WithRefugees", *expected, "#WithRefugees #難民とともに"]
+    with drawn_texts() as texts:
+        cards.render_card(name_ja="", name_en="🌸")
+    assert texts == ["UNHCR Cities #WithRefugees", "#WithRefugees #難民とともに"]  # no subject
+
+
+def test_words_are_never_broken_in_the_middle_on_the_card():
+    _regular, bold = cards.font_paths()
+    name = "Tokyo Metropolitan Government Ogasawara Village Office International Section"
+    for width in (1080, 736, 400):
+        block = cards._block(f"{name} stands #WithRefugees", bold, width, 112, 44)
+        assert " ".join(block.lines) == f"{name} stands #WithRefugees", width
+        assert len(block.lines) > 1 and block.size >= cards.READABLE_MIN
+    # The reading in brackets stays together when the line allows it.
+    block = cards._block("東京都小笠原村（おがさわらむら）", bold, 736, 164, 100)
+    assert any(line.startswith("（おがさわらむら）") for line in block.lines), block.lines
 
 
 def test_rare_kanji_have_their_own_glyphs():
@@ -166,7 +209,7 @@ def test_the_names_and_lines_are_drawn():
     # The band carries the campaign's lines in blue on white.
     band = card("府中市").crop((0, cards.BAND_TOP, cards.WIDTH, cards.HEIGHT))
     assert BLUE in {colour for _count, colour in band.getcolors(1_000_000)}
-    assert not same(card("府中市", tagline_ja="#難民とともに"), card("府中市"))
+    assert not same(card("府中市", hashtags="#難民とともに"), card("府中市"))
 
 
 def assert_inside_the_margins(picture: Image.Image, *, text_right: int) -> None:
@@ -202,7 +245,7 @@ def test_long_names_are_wrapped_not_cut():
         return len(text) * 10.0
 
     text = "東京都小笠原村（おがさわらむら）、役場です。"
-    lines = cards.wrap(text, 60, measure)
+    lines = cards.wrap(text, 60, measure, break_words=True)
     assert "".join(lines) == text  # every character is kept
     assert all(measure(line) <= 60 for line in lines)
     # Closing punctuation and small kana never start a line; an opening bracket never
@@ -211,8 +254,15 @@ def test_long_names_are_wrapped_not_cut():
     assert not any(line[-1] == "（" for line in lines)
     english = cards.wrap("Tokyo Metropolitan Government", 130, measure)
     assert english == ["Tokyo", "Metropolitan", "Government"]
-    assert cards.wrap("Supercalifragilistic", 50, measure) == ["Super", "calif", "ragil",
-                                                               "istic"]
+    # Words whole: a word wider than the line gets a line of its own (the caller sets
+    # smaller type), or is broken between letters when asked (an address).
+    assert cards.wrap("Supercalifragilistic City", 50, measure) == ["Supercalifragilistic",
+                                                                    "City"]
+    assert cards.wrap("Supercalifragilistic", 50, measure, break_words=True) == [
+        "Super", "calif", "ragil", "istic"]
+    # A reading in brackets is one unit; Japanese breaks between other characters.
+    assert cards.wrap("府中市（ふちゅうし）は難民", 70, measure) == ["府中市", "（ふちゅうし）",
+                                                                  "は難民"]
     assert cards.wrap("  ", 50, measure) == []
 
 
@@ -360,7 +410,9 @@ def test_the_qr_png_reads_back_as_the_url(url):
     picture = image(cards.render_qr_png(url)).convert("L")
     modules = len(cards.qr_matrix(url))
     scale = picture.width // (modules + 8)
-    assert picture.size == ((modules + 8) * scale,) * 2 and scale == 10
+    assert picture.size == ((modules + 8) * scale,) * 2  # a whole number of px per module
+    assert 1000 <= picture.width < 1000 + modules + 8  # printable from a word processor
+    assert {c for _n, c in picture.getcolors()} == {0, 255}  # sharp: no grey (smoothing)
     assert one_colour(picture, (0, 0, picture.width, 4 * scale)) == 255  # quiet zone
     matrix = [[picture.getpixel(((4 + x) * scale + scale // 2, (4 + y) * scale + scale // 2))
                < 128 for x in range(modules)] for y in range(modules)]
@@ -445,6 +497,61 @@ def test_the_poster_changes_with_its_language_name_and_address():
     assert base != poster("en")
     assert base != poster("ja", name_ja="調布市")
     assert base != poster("ja", url="http://testserver/ja/signatories/43/")
+
+
+def poster_texts(language: str = "ja", **kwargs) -> list[str]:
+    """The texts drawn on the poster (outside the card image), in order."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    texts: list[str] = []
+    draw_string, draw_centred = Canvas.drawString, Canvas.drawCentredString
+
+    def spy(original):
+        def call(self, x, y, text, *args, **kw):
+            texts.append(text)
+            return original(self, x, y, text, *args, **kw)
+        return call
+
+    with mock.patch.object(Canvas, "drawString", spy(draw_string)), \
+            mock.patch.object(Canvas, "drawCentredString", spy(draw_centred)):
+        poster(language, **kwargs)
+    return texts
+
+
+# New-user review of step 2: the name twice, the campaign's name three times, the hashtags
+# twice, 「当自治体のページ」, an empty bottom third.
+def test_the_poster_says_each_thing_once():
+    from django.utils import translation
+
+    with translation.override("ja"):  # ja: 「QRコードを読み取ると、府中市の取り組みを…」
+        line = translation.gettext("Scan the QR code to see what %(name)s is doing with "
+                                   "refugees.") % {"name": "府中市"}
+    assert poster_texts("ja", url=URLS[1]) == [
+        "府中市は難民とともに歩みます", cards.CREDIT, line, URLS[1]]
+    with translation.override("en"):
+        assert poster_texts("en", url=URLS[1]) == [
+            "Fuchu City stands #WithRefugees", cards.CREDIT,
+            "Scan the QR code to see what Fuchu City is doing with refugees.", URLS[1]]
+
+
+def test_the_poster_fills_the_page():
+    """The QR code is large (≥ 60 mm) and sits low enough that the page has no empty third."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    squares = []
+    original = Canvas.rect
+
+    def spy(self, x, y, width, height, *args, **kwargs):
+        squares.append((x, y, width, height))
+        return original(self, x, y, width, height, *args, **kwargs)
+
+    with mock.patch.object(Canvas, "rect", spy):
+        poster("ja")
+    # The QR code's white square: the largest square drawn.
+    x, y, side, _height = max((r for r in squares if abs(r[2] - r[3]) < 0.01 and r[1] > 0),
+                              key=lambda r: r[2])
+    assert side >= 60 / 25.4 * 72
+    assert y < 841.89 / 3  # its bottom edge in the lower third of the page
 
 
 def test_rendering_times(capsys):

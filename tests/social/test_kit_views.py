@@ -52,7 +52,7 @@ def test_an_officer_opens_the_kit(client, lg, officer):
     assert textarea(body, "world_refugee_day")
     assert "世界難民の日" in body
     # Counts per network, share links, the link to record a post, scripts without inline code.
-    assert "<table" in body and 'data-key="x"' in body and 'data-key="youtube_title"' in body
+    assert "<table" in body and 'data-key="x"' in body and 'data-key="youtube_title"' not in body
     assert "https://x.com/intent/post?text=" in body
     assert "https://bsky.app/intent/compose?text=" in body
     assert "https://line.me/R/share?text=" in body
@@ -133,10 +133,10 @@ def test_check_length_in_english_says_how_much_to_cut(client, lg, officer):
         response = client.post(url(lg, "en"), {"language": "en", "text_joining": typed})
     body = response.content.decode()
     x_row = row(body, "x")
-    assert "Too long: cut 14" in x_row  # 294 on X
+    assert "Too long: cut 14 points (about 7 Japanese characters)" in x_row  # 294 on X
     assert "Remove &lt; and &gt;" in row(body, "youtube")
     summary = re.search(r'id="post-joining-summary"[^>]*>(.*?)</p>', body, re.S).group(1)
-    assert "X: 294 of 280." in unescape(summary) and "X (cut 14)" in unescape(summary)
+    assert "X: 294 of 280." in unescape(summary) and "X (cut 14 points)" in unescape(summary)
     assert 'aria-describedby="id_text_joining_help post-joining-summary"' in body
 
 
@@ -231,7 +231,11 @@ def test_queries_do_not_grow_with_mentions(client, lg, officer):
         mention_save(network="bluesky", handle=f"@unhcr{i}.example", actor=None, position=i + 1)
     with CaptureQueriesContext(connection) as many:
         body = client.get(url(lg)).content.decode()
-    assert "@unhcr7.example" in textarea(body, "joining")
+    # Bluesky accounts go into the Bluesky links only, in place of the X account.
+    text = textarea(body, "joining")
+    assert "@UNHCR_Japan" in text and "@unhcr7.example" not in text
+    bluesky = re.search(r'href="(https://bsky.app/[^"]*)"', body).group(1)
+    assert quote("@unhcr0.example @unhcr1.example") in bluesky and "UNHCR_Japan" not in bluesky
     assert Mention.objects.count() == 9
     assert len(many.captured_queries) == len(few.captured_queries)
 
@@ -346,3 +350,40 @@ def test_a_withdrawn_signature_is_not_signed(client, signatory, officer, staff):
     assert "use them once its signature is published" in body
     assert f"/signatories/{signatory.pk}/qr.svg" not in body
     assert f"/signatories/{signatory.pk}/card-" not in body
+
+
+def test_units_are_plain_and_the_youtube_title_is_not_shown(client, lg, officer):
+    client.force_login(officer)
+    typed = "あ" * 2000  # over on X, Bluesky, Threads, Mastodon and Instagram
+    with translation.override("en"):
+        body = client.post(url(lg, "en"), {"language": "ja", "text_joining": typed}
+                           ).content.decode()
+    for jargon in ("grapheme", "UTF-16", "UTF-8", "weighted"):
+        assert jargon not in body
+    assert "points (Japanese characters and emoji count 2, a link 23)" in row(body, "x")
+    assert "bytes (a Japanese character is 3)" in row(body, "youtube")
+    assert "Too long: cut 3,720 points (about 1,860 Japanese characters)" in row(body, "x")
+    assert "Too long: cut 1,700 characters" in row(body, "bluesky")
+    assert "youtube_title" not in body and "YouTube title" not in body
+    summary = unescape(re.search(r'id="post-joining-summary"[^>]*>(.*?)</p>', body,
+                                 re.S).group(1))
+    over = re.findall(r'<tr data-key="(\w+)"[^>]*class="post-count-problem"', body)
+    assert over and all(key != "youtube_title" for key in over)
+    labels = {"x": "X", "bluesky": "Bluesky", "threads": "Threads", "mastodon": "Mastodon",
+              "instagram": "Instagram", "youtube": "YouTube description",
+              "facebook": "Facebook", "linkedin": "LinkedIn", "line": "LINE"}
+    listed = [key for key, label in labels.items() if f"{label} (cut" in summary]
+    assert sorted(listed) == sorted(over)  # the summary lists exactly the rows over
+
+
+def test_changing_the_language_says_edits_are_not_kept(client, lg, officer):
+    client.force_login(officer)
+    with translation.override("en"):
+        body = client.get(url(lg, "en")).content.decode()
+    assert "Edits to the texts below are not kept when you change the language." in body
+    assert 'aria-describedby="post-language-note"' in body and "data-post-language" in body
+    assert "data-msg-leave=" in body and "data-edited" not in body
+    with translation.override("en"):
+        body = client.post(url(lg, "en"), {"language": "ja", "text_joining": "edited #WithRefugees"}
+                           ).content.decode()
+    assert "data-edited" in body

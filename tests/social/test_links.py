@@ -118,16 +118,16 @@ ACCEPTED = [
      "https://line.me/R/home/public/post?id=%40fuchu&postId=117", "line", "line:post:117"),
     ("https://line.me/R/home/public/post?postId=117&id=%40fuchu",
      "https://line.me/R/home/public/post?id=%40fuchu&postId=117", "line", "line:post:117"),
-    # Bluesky: handle (lower-cased) or DID, and the record key.
+    # Bluesky: handle (lower-cased) or DID; the record key alone identifies.
     ("https://bsky.app/profile/fuchu.bsky.social/post/3kxyzabc",
      "https://bsky.app/profile/fuchu.bsky.social/post/3kxyzabc", "bluesky",
-     "bluesky:fuchu.bsky.social:3kxyzabc"),
+     "bluesky:3kxyzabc"),
     ("https://bsky.app/profile/Fuchu.BSKY.social/post/3kxyzabc/liked-by",
      "https://bsky.app/profile/fuchu.bsky.social/post/3kxyzabc", "bluesky",
-     "bluesky:fuchu.bsky.social:3kxyzabc"),
+     "bluesky:3kxyzabc"),
     ("https://bsky.app/profile/did:plc:abc123/post/3kxyz?ref_src=embed",
      "https://bsky.app/profile/did:plc:abc123/post/3kxyz", "bluesky",
-     "bluesky:did:plc:abc123:3kxyz"),
+     "bluesky:3kxyz"),
     # Threads: threads.net now sends to threads.com; the code identifies.
     ("https://www.threads.net/@fuchu_city/post/C8AbC?xmt=AQG&slof=1",
      "https://www.threads.com/@fuchu_city/post/C8AbC", "threads", "threads:C8AbC"),
@@ -181,6 +181,8 @@ SAME_POST = [
      "https://www.instagram.com/fuchu/p/C7abcde"],
     ["https://bsky.app/profile/fuchu.bsky.social/post/3kabc",
      "https://bsky.app/profile/FUCHU.bsky.social/post/3kabc/"],
+    ["bsky.app/profile/city.bsky.social/post/3kabc123",
+     "bsky.app/profile/did:plc:xyz/post/3kabc123"],  # the handle and the DID of one author
     ["https://www.threads.com/@fuchu/post/C8AbCdE", "https://threads.net/@other/post/C8AbCdE"],
     ["https://www.linkedin.com/posts/fuchu-activity-7200-AbCd",
      "https://www.linkedin.com/feed/update/urn:li:activity:7200"],
@@ -199,7 +201,7 @@ def test_every_address_of_one_post_has_one_identity(addresses):
 def test_other_posts_have_other_identities():
     keys = [recognise(group[0]).post_key for group in SAME_POST]
     keys += [recognise("https://mastodon.social/@fuchu/5").post_key,  # another server
-             recognise("https://bsky.app/profile/other.bsky.social/post/3kabc").post_key,
+             recognise("https://bsky.app/profile/fuchu.bsky.social/post/3kabd").post_key,
              recognise("https://www.instagram.com/p/C7abcdf/").post_key,  # letter case
              recognise("https://www.instagram.com/p/c7abcde/").post_key]
     assert len(set(keys)) == len(keys)
@@ -246,7 +248,7 @@ REFUSED = [
     ("example.org/post/1", "unknown_host"),
     ("https://city.fuchu.tokyo.jp/news/1.html", "unknown_host"),
     ("https://mastodon.example/@fuchu/1", "unknown_host"),
-    ("https://t.co/AbC", "unknown_host"),
+    ("https://t.co/AbC", "not_a_post"),  # X's short link (issue 8 review)
     ("https://lnkd.in/AbC", "unknown_host"),
     ("localhost/a", "unknown_host"),
     # Accounts, feeds, searches, redirects: not one post.
@@ -338,6 +340,16 @@ REFUSED = [
     ("https://www.threads.com/login", "not_a_post"),
     ("https://bsky.app/profile/fuchu.bsky.social/post", "not_a_post"),
     ("https://bsky.app/profile/not_a_handle/post/3kabc", "not_a_post"),
+    # X keeps these first segments for its own pages: never an account, never a post.
+    *[(f"x.com/{word}/status/123", "not_a_post") for word in (
+        "settings", "home", "search", "explore", "intent", "login", "messages",
+        "notifications", "compose", "share", "Settings")],
+    ("x.com/i/web/foo/status/123", "not_a_post"),
+    ("x.com/a_name_longer_than_15/status/123", "not_a_post"),
+    ("x.com/\uff23\uff49\uff54\uff59/status/1", "not_a_post"),
+    ("x.com/city/status/\u0661\u0662\u0663", "not_a_post"),
+    *[(f"https://www.linkedin.com/pulse/{word}", "not_a_post") for word in (
+        "login", "signup", "authwall", "shareArticle", "topics", "edit")],
     ("https://youtu.be/", "not_a_post"),
     ("https://www.youtube.com/shorts/short", "not_a_post"),
 ]
@@ -363,7 +375,7 @@ def test_every_code_has_a_message_that_says_what_to_do():
 
 
 @pytest.mark.parametrize("typed, words", [
-    ("https://x.com/fuchu_city", ["an account's page", "X", "copy its address"]),
+    ("https://x.com/fuchu_city", ["an account's page", "X", "address (URL) of the post"]),
     ("https://bsky.app/profile/fuchu.bsky.social", ["an account's page", "Bluesky"]),
     ("https://x.com.evil.example/a/status/1", ["x.com.evil.example", "not a site of X"]),
     ("https://f\u0430cebook.com/p/posts/1", ["not a site of Facebook"]),
@@ -402,6 +414,38 @@ def test_mastodon_servers_from_the_settings(settings):
     with pytest.raises(ValidationError) as refused:  # its subdomains are not the server
         recognise("https://evil.social.city.example/@fuchu/1")
     assert refused.value.code == "unknown_host"
+
+
+@pytest.mark.parametrize("typed", ["x.com/\uff23\uff49\uff54\uff59/status/1",
+                                   "x.com/city/status/\u0661\u0662\u0663",
+                                   "x.com/i/web/status/\u0661"])
+def test_a_post_address_in_other_characters_is_not_called_a_sign_in_page(typed):
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            recognise(typed)
+        message = refused.value.messages[0]
+    assert refused.value.code == "not_a_post"
+    assert "signing in, sharing" not in message
+    assert "not a complete web address" in message and "%(" not in message
+
+
+def test_x_and_the_i_web_form_still_accepted():
+    assert recognise("x.com/i/web/status/123").post_key == "x:123"
+    assert recognise("x.com/i/status/123").post_key == "x:123"
+    assert recognise("x.com/_/status/123").post_key == "x:123"
+    assert recognise("https://www.linkedin.com/pulse/login-tips-for-officers-abc").post_key \
+        == "linkedin:pulse:login-tips-for-officers-abc"
+
+
+def test_too_long_quotes_the_length_typed_not_the_encoded_one():
+    typed = "https://www.facebook.com/" + "\u5e9c" * 98 + "/posts/1"  # encoded: 9 per one
+    assert len(typed) == 131
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            recognise(typed)
+        message = refused.value.messages[0]
+    assert refused.value.code == "too_long"
+    assert "This address is 131 characters long" in message
 
 
 def test_non_ascii_path_is_percent_encoded_and_the_same_post_compares_equal():
@@ -453,3 +497,30 @@ def test_hosts_are_mapped_without_the_idna_package_too(monkeypatch):
     with pytest.raises(ValidationError) as refused:
         recognise("https://\u0445.com/a/status/1")  # Cyrillic х: not mapped to Latin
     assert refused.value.code == "lookalike_host"
+
+
+@pytest.mark.parametrize("typed", ["https://t.co/AbC123xyz", "t.co/AbC123xyz"])
+def test_an_x_short_link_says_to_open_the_post_and_copy_its_address(typed):
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        recognise(typed)
+    message = refused.value.messages[0]
+    assert refused.value.code == "not_a_post"
+    assert "short link of X" in message and "address (URL) of the post" in message
+    assert "not one of the social networks" not in message
+
+
+def test_the_how_to_of_a_line_page_does_not_speak_of_a_date():
+    """LINE VOOM posts have no clickable date (X's and Facebook's wording): the how-to is
+    neutral, the "Copy link" of the post's menu."""
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        recognise("https://line.me/R/ti/p/@fuchu_city")
+    message = refused.value.messages[0]
+    assert refused.value.code == "not_a_post" and "LINE" in message
+    assert "date" not in message and "Copy link" in message
+
+
+def test_english_messages_call_it_the_address_url_of_a_post():
+    with translation.override("en"):
+        texts = [str(message) for message in MESSAGES.values()] + [str(links.SHORT_LINK)]
+    assert not any("post's address" in text for text in texts)
+    assert sum("address (URL) of" in text for text in texts) == len(texts)

@@ -56,6 +56,7 @@ def test_a_template_whose_hashtags_x_would_not_read_is_refused(admin_client, bod
 
 def test_a_good_template_is_saved_through_the_service(admin_client, admin_user):
     template = PostTemplate.objects.get(occasion="joining", language="en")
+    before = template.body
     response = admin_client.post(change_url(template),
                                  {"body": "{name} has joined!\r\n{url}\r\n{hashtags}"})
     assert response.status_code == 302
@@ -63,6 +64,7 @@ def test_a_good_template_is_saved_through_the_service(admin_client, admin_user):
     assert template.body == "{name} has joined!\n{url}\n{hashtags}"
     entry = audit_history(template).get()
     assert entry.action == "posttemplate.update" and entry.actor == admin_user
+    assert entry.changes == {"body": [before, "{name} has joined!\n{url}\n{hashtags}"]}
     # Its history page reads the audit trail.
     history = admin_client.get(f"/en/admin/social/posttemplate/{template.pk}/history/")
     assert "posttemplate.update" in history.content.decode()
@@ -112,3 +114,21 @@ def test_staff_without_the_rule_or_permission_cannot_edit(client, staff, staff_w
         assert response.status_code in (302, 403)
     template.refresh_from_db()
     assert "hacked" not in template.body
+
+
+def test_a_mention_change_records_the_changed_fields(admin_client):
+    mention = Mention.objects.get(handle="@UNHCR_Japan")
+    response = admin_client.post(f"/en/admin/social/mention/{mention.pk}/change/", {
+        "network": "x", "handle": "@UNHCR_JP", "label": mention.label, "included": "on",
+        "position": "3"})
+    assert response.status_code == 302
+    entry = audit_history(mention).get()
+    assert entry.action == "mention.update"
+    assert entry.changes == {"handle": ["@UNHCR_Japan", "@UNHCR_JP"], "position": [0, 3]}
+
+
+def test_the_help_text_names_where_accounts_are_chosen(admin_client):
+    template = PostTemplate.objects.get(occasion="joining", language="en")
+    with translation.override("en"):
+        body = admin_client.get(change_url(template)).content.decode()
+    assert "chosen in “UNHCR accounts to mention”" in body and "ticked below" not in body

@@ -175,7 +175,8 @@ def test_staff_hide_with_a_reason_and_show_again(lg, officer, staff):
 
 
 @pytest.mark.parametrize("reason, code", [("", "reason_required"), ("   ", "reason_required"),
-                                          ("x" * 501, "reason_too_long")])
+                                          ("x" * 501, "reason_too_long"),
+                                          ("\x0b\x00 \x85", "reason_required")])
 def test_hiding_needs_a_reason(lg, officer, staff, reason, code):
     link = add(lg, officer)
     with pytest.raises(ValidationError) as refused:
@@ -183,6 +184,15 @@ def test_hiding_needs_a_reason(lg, officer, staff, reason, code):
     assert refused.value.error_dict["hidden_reason"][0].code == code
     link.refresh_from_db()
     assert not link.hidden
+
+
+def test_control_characters_are_removed_from_the_reason_but_newline_and_tab_stay(
+        lg, officer, staff):
+    link = add(lg, officer)
+    hidden = services.posted_link_hide(link=link, actor=staff,
+                                       reason="Spam\x0b.\x00\x85\nSee\tlist\x1b")
+    assert hidden.hidden_reason == "Spam.\nSee\tlist"
+    assert AuditEntry.objects.get(action="posted_link.hide").note == "Spam.\nSee\tlist"
 
 
 @pytest.mark.parametrize("who", ["officer", "other_officer", "staff_without_totp"])
@@ -226,3 +236,14 @@ def test_the_migration_fills_post_key_and_keeps_every_row(lg, other_lg, officer)
     keys = [PostedLink.objects.get(pk=link.pk).post_key for link in made]
     assert keys == ["x:5", f"x:5#{made[1].pk}", "x:5",
                     "url:https://social-plugins.line.me/lineit/share?url=https://evil.example"]
+
+
+def test_a_hidden_post_recorded_again_says_it_is_hidden_and_why(lg, officer, staff):
+    link = services.posted_link_add(local_government=lg, url=POST, actor=officer)
+    services.posted_link_hide(link=link, actor=staff, reason="Not about refugees.")
+    with pytest.raises(ValidationError) as refused:
+        services.posted_link_add(local_government=lg, url=POST, actor=officer)
+    assert refused.value.code == "duplicate"
+    with translation.override("en"):
+        message = refused.value.messages[0]
+    assert "UNHCR hid it" in message and "Not about refugees." in message

@@ -205,7 +205,8 @@ def step_row(html: str, key: str) -> str:
     return re.search(rf'<tr class="step-{key} [^"]*">(.*?)</tr>', html, re.S).group(1)
 
 
-def test_the_dashboard_counts_the_posts(client, lg, officer, staff):
+def test_the_dashboard_counts_the_posts(client, signatory, officer, staff):
+    lg = signatory
     client.force_login(officer)
     row = step_row(html_of(client.get(url("workspace:dashboard", lg.pk))), "post")
     assert "not started" in row and "No post recorded yet." in row
@@ -217,7 +218,8 @@ def test_the_dashboard_counts_the_posts(client, lg, officer, staff):
     services.posted_link_hide(link=hidden, actor=staff, reason="spam")
     row = step_row(html_of(client.get(url("workspace:dashboard", lg.pk))), "post")
     assert "done" in row and "2 posts recorded and shown on the public profile." in row
-    assert "1 hidden by UNHCR" in row
+    assert "2 posts are shown on your public profile. 1 is hidden by UNHCR." in row
+    assert ";" not in re.search(r'<dl class="summary workspace-post">.*?</dl>', row, re.S)[0]
     ja = step_row(html_of(client.get(url("workspace:dashboard", lg.pk, lang="ja"))), "post")
     assert "2" in ja
 
@@ -506,3 +508,47 @@ def test_the_dashboard_activity_lists_posted_links_also_removed_ones(client, lg,
     assert "recorded the address of a post" in activity
     assert "removed the address of a post" in activity
     assert activity.count("the address of a post") == 2  # not 調布市's
+
+
+# --- Review of issue 8 (new user, 375 px) ------------------------------------------------------
+def test_the_profile_lists_ten_compact_lines_and_says_how_many_more(client, signatory,
+                                                                      officer):
+    for i in range(12):
+        add(signatory, officer, f"https://x.com/fuchu_city/status/{i + 1}", days_ago=12 - i)
+    client.logout()
+    section = post_section(profile_html(client, signatory))
+    lines = re.findall(r'<li><a href="([^"]+)" rel="nofollow ugc">([^<]+)</a></li>', section)
+    assert len(lines) == 10
+    assert lines[0][0] == "https://x.com/fuchu_city/status/12"  # the newest first
+    assert re.fullmatch(r"X, [A-Z][a-z]+\.? \d{1,2}, \d{4}", lines[0][1])
+    assert "https://x.com/fuchu_city/status/2<" not in section  # the two oldest are not
+    assert "2 earlier posts are not listed here." in section
+    assert "posted-links-url" not in section  # no raw address under each line
+
+
+def test_the_posted_links_table_has_a_short_public_column_and_dates_with_a_space(
+        client, lg, officer):
+    add(lg, officer)
+    client.force_login(officer)
+    html = html_of(client.get(url("workspace:posted_links", lg.pk, lang="ja")))
+    header = re.search(r"<thead>.*?</thead>", html, re.S)[0]
+    with translation.override("ja"):
+        from django.utils.translation import gettext
+        assert gettext("On the public profile") not in header
+    assert 'class="visually-hidden"' in header
+    # 「2026年11月30日 6:17」: date and time apart (Django's ja DATETIME_FORMAT has no space).
+    assert re.search(r"\d+日</span> <span class=\"posted-links-nowrap\">\d+:\d\d<", html)
+
+
+def test_the_admin_history_labels_shown_and_hidden(client, lg, officer, moderator):
+    link = add(lg, officer)
+    services.posted_link_hide(link=link, actor=moderator, reason="spam")
+    client.force_login(moderator)
+    history = html_of(client.get(reverse("admin:social_postedlink_history", args=[link.pk])))
+    trail = html_of(client.get(reverse("admin:core_auditentry_changelist")))
+    from django.utils.translation import gettext
+    with translation.override("ja"):  # the admin is read in Japanese (/ja/admin/)
+        labels = gettext("shown on the public profile"), gettext("hidden by UNHCR")
+    for html in (history, trail):
+        assert labels[0] in html and labels[1] in html
+        assert not re.search(r">\s*(shown|hidden)\s*<", html)

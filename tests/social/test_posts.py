@@ -109,6 +109,7 @@ def test_default_templates_are_valid_and_complete():
 def test_ready_posts_in_both_languages_with_mentions_in_order():
     Mention.objects.all().delete()
     Mention.objects.create(network="bluesky", handle="@second.example", position=2)
+    Mention.objects.create(network="x", handle="@third", position=3)
     Mention.objects.create(network="x", handle="@first", position=1)
     Mention.objects.create(network="x", handle="@excluded", position=0, included=False)
     ja = posts.ready_posts(language="ja", name="府中市", url=URL_JA)
@@ -116,7 +117,10 @@ def test_ready_posts_in_both_languages_with_mentions_in_order():
     for post in ja:
         assert post.language == "ja" and post.text.startswith(("府中市", "6月20日"))
         assert URL_JA in post.text and "#WithRefugees #難民とともに" in post.text
-        assert "@first @second.example" in post.text and "@excluded" not in post.text
+        # {mentions}: the X accounts only (a Bluesky handle does not belong in an X post).
+        assert "@first @third" in post.text and "@excluded" not in post.text
+        assert "@second.example" not in post.text
+    assert posts.mentions_by_network() == {"x": "@first @third", "bluesky": "@second.example"}
     en = posts.ready_posts(language="en", name="Fuchu City",
                            url="http://testserver/en/signatories/7/")
     assert "Fuchu City" in en[0].text and "#難民とともに" not in en[0].text
@@ -327,3 +331,56 @@ def test_mention_services_are_audited(staff, officer):
     last = audit_history(mention).last()
     assert last.action == "mention.delete" and last.changes["handle"] == [
         "@unhcr.bsky.social", None]
+
+
+# --- Wording of the default texts (migration 0004) -----------------------------------------
+def _migration(name: str):
+    import importlib
+
+    return importlib.import_module(f"withrefugees.social.migrations.{name}")
+
+
+@pytest.mark.django_db
+def test_default_japanese_texts_say_the_sites_word_for_the_statement():
+    old = _migration("0002_default_posts").JA["joining"]
+    wording = _migration("0004_post_texts_wording")
+    assert wording.OLD_JOINING == old  # 0004 matches exactly the text 0002 wrote
+    body = PostTemplate.objects.get(occasion="joining", language="ja").body
+    assert "賛同表明文に署名" in body and "宣言" not in body
+    for template in PostTemplate.objects.filter(language="ja"):
+        assert "宣言" not in template.body
+        posts.validate_body(template.body, occasion=template.occasion, language="ja")
+
+
+@pytest.mark.django_db
+def test_wording_migration_changes_only_the_untouched_default():
+    from django.apps import apps
+    from django.db import connection
+
+    wording = _migration("0004_post_texts_wording")
+    template = PostTemplate.objects.get(occasion="joining", language="ja")
+    template.body = wording.OLD_JOINING
+    template.save()
+    wording.forwards(apps, connection.schema_editor())
+    template.refresh_from_db()
+    assert template.body == wording.NEW_JOINING
+    edited = wording.OLD_JOINING.replace("{name}は、", "{name}は本日、")
+    template.body = edited
+    template.save()
+    wording.forwards(apps, connection.schema_editor())
+    template.refresh_from_db()
+    assert template.body == edited  # a staff edit is never overwritten
+    wording.backwards(apps, connection.schema_editor())
+    template.refresh_from_db()
+    assert template.body == edited
+
+
+@pytest.mark.parametrize("control", ["\v", "\f", "\x85", "\x00", "\x1b"])
+def test_a_template_with_control_characters_is_refused(control):
+    from withrefugees.social.posts import validate_body
+
+    with pytest.raises(ValidationError) as refused:
+        validate_body(f"{{name}}{control}{{url}}\n{{hashtags}}", occasion="joining",
+                      language="ja")
+    assert "control_characters" in [e.code for e in refused.value.error_list]
+    validate_body("{name}\t{url}\n{hashtags}", occasion="joining", language="ja")  # kept

@@ -56,3 +56,54 @@ def test_the_same_as_the_browser():
     done = subprocess.run(["node", "-e", script], input=json.dumps(TEXTS), text=True,
                           capture_output=True, check=True, timeout=30)
     assert json.loads(done.stdout) == [sharing.encode(text) for text in TEXTS]
+
+
+# --- Each network's UNHCR accounts in place of the X ones (kit review, finding 1) ----------
+MENTION_CASES = [
+    # (text, shown, handles, expected)
+    ("府中市\n@UNHCR_Japan\n#WithRefugees", "@UNHCR_Japan", "@unhcr.bsky.social",
+     "府中市\n@unhcr.bsky.social\n#WithRefugees"),
+    ("府中市\n@UNHCR_Japan\n#WithRefugees", "@UNHCR_Japan", "", "府中市\n#WithRefugees"),
+    ("Thanks @UNHCR_Japan  and all", "@UNHCR_Japan", "", "Thanks and all"),
+    ("@UNHCR_Japan @Other hi", "@UNHCR_Japan @Other", "", "hi"),
+    ("hi @UNHCR_Japan", "@UNHCR_Japan", "", "hi"),
+    ("a @X b\n @X @X \nc", "@X", "", "a b\nc"),
+    ("a @X b @X", "@X", "@b1 @b2", "a @b1 @b2 b @b1 @b2"),
+    ("edited, no mention", "@UNHCR_Japan", "", "edited, no mention"),
+    ("  indented @X", "@X", "", "  indented"),
+    ("nothing shown @Y", "", "@Z", "nothing shown @Y"),
+]
+
+
+@pytest.mark.parametrize(("text", "shown", "handles", "expected"), MENTION_CASES)
+def test_localise_mentions(text, shown, handles, expected):
+    assert sharing.localise_mentions(text, shown=shown, handles=handles) == expected
+
+
+def test_each_link_has_its_networks_accounts():
+    text = "府中市が参加しました。\n@UNHCR_Japan\n#WithRefugees"
+    links = {link.key: link for link in sharing.share_links(
+        text, page_url=PAGE, mentions_shown="@UNHCR_Japan",
+        mentions={"x": "@UNHCR_Japan", "bluesky": "@unhcr.bsky.social"})}
+    assert links["x"].url.endswith(sharing.encode(text))
+    assert links["bluesky"].url.endswith(sharing.encode(text.replace(
+        "@UNHCR_Japan", "@unhcr.bsky.social")))
+    assert links["bluesky"].mentions == "@unhcr.bsky.social"
+    for key in ("line", "threads", "linkedin"):  # no account there: left out
+        assert links[key].url.endswith(sharing.encode("府中市が参加しました。\n#WithRefugees"))
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+def test_mentions_are_localised_as_the_script_does():
+    import re
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[2] / "withrefugees" / "static" / "js"
+              / "post-kit.js").read_text()
+    function = re.search(r"  function localiseMentions\(.*?\n  }\n", source, re.S).group(0)
+    script = (function + "const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+              "process.stdout.write(JSON.stringify(cases.map("
+              "c => localiseMentions(c[0], c[1], c[2]))));")
+    done = subprocess.run(["node", "-e", script], input=json.dumps(MENTION_CASES), text=True,
+                          capture_output=True, check=True, timeout=30)
+    assert json.loads(done.stdout) == [case[3] for case in MENTION_CASES]

@@ -61,6 +61,18 @@ VERB_LABELS = {
 }
 
 
+#: Labels of audit states that are no choices of the record's state field, by model
+#: (``{Model: {state: label}}``; e.g. a posted link's ``shown``/``hidden``, whose state is a
+#: boolean field). Apps add theirs in their admin module.
+STATE_LABELS: dict[type[models.Model], dict[str, Any]] = {}
+
+
+def _state_shown(model: type[models.Model] | None, state: models.Field | None, value: str,
+                 cache: dict) -> Any:
+    labels = STATE_LABELS.get(model) or {}
+    return labels[value] if value in labels else _shown(state, value, cache)
+
+
 @dataclass
 class HistoryRow:
     """One audit row as staff read it: labels instead of codes and ids."""
@@ -150,8 +162,9 @@ def history_rows(entries, *, state_field: str = "status") -> list[HistoryRow]:
             entry=entry,
             action=action_label(entry.action),
             record=entry.object_repr,
-            from_state=_shown(state, entry.from_state, cache) if entry.from_state else "",
-            to_state=_shown(state, entry.to_state, cache) if entry.to_state else "",
+            from_state=(_state_shown(model, state, entry.from_state, cache)
+                        if entry.from_state else ""),
+            to_state=_state_shown(model, state, entry.to_state, cache) if entry.to_state else "",
             changes=changes,
         ))
     return rows
@@ -285,7 +298,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def _state(entry: AuditEntry, value: str) -> str:
         if not value:
             return "—"
-        return _shown(_field(entry.content_type.model_class(), "status"), value, {})
+        model = entry.content_type.model_class()
+        return _state_shown(model, _field(model, "status"), value, {})
 
     @admin.display(description=_("by"), ordering="actor__email")
     def actor_shown(self, entry: AuditEntry) -> str:

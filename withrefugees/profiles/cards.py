@@ -6,7 +6,7 @@ and en, logo). Contract used by others:
 
 The *key* of a card is a short hash of what it shows: the names in Japanese and English (as
 the public sees them: an official name hidden by staff counts as empty, and the reference
-name stands in), the logo's stored file name (none when staff hid it), the campaign's lines
+name stands in), the logo's stored file name (none when staff hid it), the campaign's wording
 and ``RENDER_VERSION``. Any change gives a new key, hence a new address: a card can be
 cached for a year by browsers, CDNs and social networks, and a shared link picks up the new
 card once its page is fetched again. An old key redirects to the current one.
@@ -42,10 +42,13 @@ logger = logging.getLogger(__name__)
 #: Bump when the card's drawing changes (layout, colours, fonts): every key changes.
 #: 2: the campaign's line reads "#WithRefugees #難民とともに"; names drawn without what the
 #: font lacks (emoji...).
-RENDER_VERSION = 2
+#: 3: the statement in both languages with the name as subject, the credit line "UNHCR Cities
+#: #WithRefugees", the hashtags in the band; words kept whole.
+RENDER_VERSION = 3
 #: Bump when the poster's drawing changes (a new card key gives a new poster key too).
 #: 2: names printed without what the font lacks.
-POSTER_VERSION = 2
+#: 3: card, sentence, QR code with its line, address, campaign's name once.
+POSTER_VERSION = 3
 KEY_LENGTH = 16  # hex digits of SHA-256 (64 bits)
 CARD_WIDTH, CARD_HEIGHT = social_cards.WIDTH, social_cards.HEIGHT
 POSTER_LANGUAGES = ("ja", "en")
@@ -64,10 +67,11 @@ class CardContent:
 
     @property
     def key(self) -> str:
-        """``KEY_LENGTH`` hex digits of SHA-256 over the content, the campaign's lines and
-        ``RENDER_VERSION``."""
+        """``KEY_LENGTH`` hex digits of SHA-256 over the content, the campaign's wording
+        (statement, hashtags, credit) and ``RENDER_VERSION``."""
         payload = json.dumps([RENDER_VERSION, self.name_ja, self.name_en, self.logo_name,
-                              social_cards.TAGLINE_JA, social_cards.TAGLINE_EN],
+                              social_cards.STATEMENT_JA, social_cards.STATEMENT_EN,
+                              social_cards.HASHTAGS, social_cards.CREDIT],
                              ensure_ascii=False)
         return hashlib.sha256(payload.encode()).hexdigest()[:KEY_LENGTH]
 

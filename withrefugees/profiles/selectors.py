@@ -147,17 +147,22 @@ LATER_STEPS = (
 )
 
 
+#: How many posted links the profile lists, the newest (24 posts took some 20 screens of a
+#: phone, issue 8's review); how many more there are is said under them.
+PROFILE_LIMIT = 10
+
+
 @dataclass(frozen=True)
 class PostSection:
     """Step 2 on the profile page, all empty unless the local government is a signatory
     now (step 1 done: a published signature; not once it is withdrawn): ``links``, the
     posted links the public sees (not hidden by staff), newest first, at most
-    ``social.selectors.PUBLIC_LIMIT`` (``more``: there are older ones not listed); what
+    ``PROFILE_LIMIT`` (10); ``more``, how many older ones are not listed (0 or more); what
     visitors may share or print: ``card_url`` (the card image, "" while there is none),
     ``qr_svg_url``, ``qr_png_url``, ``poster_url``."""
 
     links: list = field(default_factory=list)
-    more: bool = False
+    more: int = 0
     card_url: str = ""
     qr_svg_url: str = ""
     qr_png_url: str = ""
@@ -179,11 +184,12 @@ def post_section(local_government: LocalGovernment, profile: Profile, *,
     if not signatory:
         return PostSection()
     links: list = []
-    more = False
+    more = 0
     if getattr(local_government, "has_public_posted_links", True):
-        limit = social_selectors.PUBLIC_LIMIT
-        links = social_selectors.public_posted_links(local_government, limit=limit + 1)
-        more, links = len(links) > limit, links[:limit]
+        # All visible links in one query (the count of the others needs no second one; a
+        # local government records a few dozen at most), the newest PROFILE_LIMIT listed.
+        links = social_selectors.public_posted_links(local_government, limit=None)
+        more, links = max(len(links) - PROFILE_LIMIT, 0), links[:PROFILE_LIMIT]
     from . import cards  # (cards reads this module)
 
     pk = local_government.pk

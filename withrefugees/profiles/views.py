@@ -2,6 +2,7 @@
 card image, QR code and poster of a signatory."""
 
 import logging
+from urllib.parse import quote
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -56,6 +57,27 @@ def _image(data: bytes, content_type: str, cache_control: str, **headers: str) -
     return response
 
 
+def _disposition(request: HttpRequest, lg, what: str, name: str = "") -> str:
+    """``Content-Disposition`` of a file of the signatory ``lg``: ``inline`` (the browser
+    shows it), ``attachment`` with ``?download=1`` (saved at once); the file name is
+    ``withrefugees-<JIS code or id>-<what>`` (ASCII, e.g. ``withrefugees-132063-card.png``),
+    and in ``filename*`` (RFC 6266, UTF-8) ``withrefugees-<name>-<what>`` when ``name`` (the
+    local government's name in the page's language) is given."""
+    kind = "attachment" if request.GET.get("download") == "1" else "inline"
+    value = f'{kind}; filename="withrefugees-{lg.jis_code or lg.pk}-{what}"'
+    name = "-".join(name.replace("/", " ").replace("\\", " ").split())
+    if name:
+        value += "; filename*=UTF-8''" + quote(f"withrefugees-{name}-{what}", safe="")
+    return value
+
+
+def _lg_name(lg) -> str:
+    """The local government's name in the page's language, for file names."""
+    first, second = (lg.name_en, lg.name_ja) if _language() == "en" else (lg.name_ja,
+                                                                          lg.name_en)
+    return social_cards.drawable_name(first or second or lg.name or "")
+
+
 def _unavailable(what: str) -> HttpResponse:
     """A drawing failed (a font missing: see the check ``social.E001``): 503, logged."""
     logger.exception("The %s could not be drawn", what)
@@ -69,7 +91,9 @@ def _unavailable(what: str) -> HttpResponse:
 def card(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """The card image of the signatory ``pk`` (PNG, 1200 × 630): cached for a year
     (``immutable``: its address changes with what it shows); an old ``key`` redirects (302)
-    to the current card; not stored yet, it is drawn now. 404 for non-signatories."""
+    to the current card; not stored yet, it is drawn now. Shown in the browser, or saved
+    with ``?download=1``, as ``withrefugees-<JIS code>-card.png`` (``_disposition``). 404 for
+    non-signatories."""
     lg, profile = _signatory(pk)
     current = cards.card_key(lg, profile)
     if key != current:
@@ -80,44 +104,57 @@ def card(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         _key, data = cards.card_png(lg, profile)
     except Exception:
         return _unavailable("card image")
-    return _image(data, "image/png", CARD_CACHE)
+    return _image(data, "image/png", CARD_CACHE,
+                  Content_Disposition=_disposition(request, lg, "card.png", _lg_name(lg)))
+
+
+def _language() -> str:
+    return (get_language() or "ja")[:2]
 
 
 def _qr_url(lg) -> str:
-    return cards.profile_link(lg.pk, (get_language() or "ja")[:2])
+    return cards.profile_link(lg.pk, _language())
 
 
 def qr_svg(request: HttpRequest, pk: int) -> HttpResponse:
-    """The QR code of the profile's address in the page's language (SVG). 404 for
+    """The QR code of the profile's address in the page's language (SVG), named
+    ``withrefugees-<JIS code>-qr-<language>.svg`` (``?download=1``: saved). 404 for
     non-signatories."""
     lg, _profile = _signatory(pk)
     try:
         data = social_cards.render_qr_svg(_qr_url(lg))
     except Exception:
         return _unavailable("QR code")
-    return _image(data, "image/svg+xml", QR_CACHE, Content_Security_Policy="default-src 'none'")
+    return _image(data, "image/svg+xml", QR_CACHE, Content_Security_Policy="default-src 'none'",
+                  Content_Disposition=_disposition(request, lg, f"qr-{_language()}.svg",
+                                                   _lg_name(lg)))
 
 
 def qr_png(request: HttpRequest, pk: int) -> HttpResponse:
-    """The QR code of the profile's address in the page's language (PNG). 404 for
+    """The QR code of the profile's address in the page's language (PNG, at least 1000
+    pixels wide: ``social.cards.render_qr_png``), named
+    ``withrefugees-<JIS code>-qr-<language>.png`` (``?download=1``: saved). 404 for
     non-signatories."""
     lg, _profile = _signatory(pk)
     try:
         data = social_cards.render_qr_png(_qr_url(lg))
     except Exception:
         return _unavailable("QR code")
-    return _image(data, "image/png", QR_CACHE)
+    return _image(data, "image/png", QR_CACHE,
+                  Content_Disposition=_disposition(request, lg, f"qr-{_language()}.png",
+                                                   _lg_name(lg)))
 
 
 def poster(request: HttpRequest, pk: int) -> HttpResponse:
-    """The A4 poster (PDF) in the page's language, shown in the browser (``inline``) with a
-    file name such as ``withrefugees-poster-132063-ja.pdf``. 404 for non-signatories."""
+    """The A4 poster (PDF) in the page's language, shown in the browser (``inline``; saved
+    with ``?download=1``) with a file name such as ``withrefugees-132063-poster-ja.pdf``.
+    404 for non-signatories."""
     lg, profile = _signatory(pk)
     language = (get_language() or "ja")[:2]
     try:
         data = cards.poster_pdf(lg, profile, language)
     except Exception:
         return _unavailable("poster")
-    filename = f"withrefugees-poster-{lg.jis_code or lg.pk}-{language}.pdf"
     return _image(data, "application/pdf", POSTER_CACHE,
-                  Content_Disposition=f'inline; filename="{filename}"')
+                  Content_Disposition=_disposition(request, lg, f"poster-{language}.pdf",
+                                                   _lg_name(lg)))

@@ -20,10 +20,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from withrefugees.accounts.rules import can
-from withrefugees.core.admin import AuditedAdminMixin
+from withrefugees.core.admin import STATE_LABELS, AuditedAdminMixin
 
 from . import services
 from .models import PostedLink
+
+
+# The audit rows of a posted link name its state ``shown`` or ``hidden`` (services.py); the
+# audit history and the whole trail show these labels (``hidden`` is a boolean field, which
+# has no choices to read them from).
+STATE_LABELS[PostedLink] = {
+    "shown": _("shown on the public profile"),
+    "hidden": _("hidden by UNHCR"),
+}
 
 
 class HideForm(forms.Form):

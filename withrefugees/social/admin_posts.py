@@ -30,9 +30,10 @@ class PostTemplateForm(forms.ModelForm):
         help_texts = {"body": _(
             "Placeholders, filled in for each local government: {name} (its name in the "
             "post's language), {url} (its public profile), {hashtags} (#WithRefugees, and "
-            "#難民とともに in Japanese), {mentions} (the UNHCR accounts ticked below, may be "
-            "empty); in posts about an event {event_title} and {event_date}; in posts about "
-            "a pledge {pledge_title}. {hashtags} is required.")}
+            "#難民とともに in Japanese), {mentions} (UNHCR’s accounts on X, chosen in “UNHCR "
+            "accounts to mention”; each share link puts that network’s accounts in their "
+            "place; may be empty); in posts about an event {event_title} and "
+            "{event_date}; in posts about a pledge {pledge_title}. {hashtags} is required.")}
 
     def clean(self):
         data = super().clean()

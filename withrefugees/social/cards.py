@@ -9,13 +9,18 @@ Fonts: Noto Sans JP (regular and bold TrueType files from the npm package
 accents. A missing file raises ``OSError``.
 
 The card (``render_card``): 1200 × 630 pixels (the size Facebook, X, LinkedIn and LINE show
-as a large preview: aspect 1.91:1), UNHCR blue (#0072BC) with white type, the name in
-Japanese (bold) and in English, the logo in a white box on the right when there is one, and
-a white band with the campaign's line in both languages. A long name is set smaller, then
-on two or three lines (Japanese may break between any two characters, except before
-closing punctuation and small kana; English between words): never cut, never outside its
-zone (rows ``NAMES_TOP``–``NAMES_BOTTOM``, ``MARGIN`` pixels from the left edge and from the
-right edge or the logo's box).
+as a large preview: aspect 1.91:1), UNHCR blue (#0072BC) with white type: the credit line
+``CREDIT`` (the campaign's name, small; no UNHCR logo) at the top; the statement in both
+languages with the name as its subject (the name large, then 「は難民とともに歩みます」, then
+"<English name> stands #WithRefugees": ``STATEMENT_JA``, ``STATEMENT_EN``); the local
+government's logo in a white box on the right when there is one; a white band with the
+hashtags ``HASHTAGS``. A long name is set smaller, then on two or three lines (Japanese may
+break between two characters, except before closing punctuation and small kana, after an
+opening bracket and inside brackets such as 「（ふちゅうし）」; other scripts only at
+spaces): never cut, never outside its zone (rows ``NAMES_TOP``–``NAMES_BOTTOM``, ``MARGIN``
+pixels from the left edge and from the right edge or the logo's box). A word is broken in
+the middle only when keeping it whole would need type smaller than ``READABLE_MIN`` pixels
+(a name of one 60-letter "word").
 
 Names are drawn without what the fonts cannot draw (``drawable``): emoji, flags, and the
 scripts Noto Sans JP lacks (Arabic, Hebrew, Thai, Devanagari...) would otherwise be drawn as
@@ -41,25 +46,36 @@ WIDTH, HEIGHT = 1200, 630
 MARGIN = 60
 BLUE = (0, 114, 188)  # UNHCR blue, #0072BC (white on it: contrast 5.1:1)
 WHITE = (255, 255, 255)
-#: The white band at the bottom of the card (from this row down), with the campaign's line.
+#: The white band at the bottom of the card (from this row down), with the hashtags.
 BAND_TOP = 500
-#: Where the names go: between the brand line and the band (rows), left of the logo.
+#: Where the statement goes: between the credit line and the band (rows), left of the logo.
 NAMES_TOP, NAMES_BOTTOM = 112, 472
 #: The logo's white box (its side, pixels; the logo fits inside with ``LOGO_PADDING``).
 LOGO_BOX = 300
 LOGO_PADDING = 24
 LOGO_GAP = 44  # between the names and the logo box
 BRAND = "Cities #WithRefugees"
-#: The campaign's line under the names, in each language. Not translated: the card always
-#: shows both, whatever the reader's language (the hashtags are the statement's own).
-TAGLINE_JA = "#WithRefugees #難民とともに"
-TAGLINE_EN = "stands #WithRefugees"
+#: The credit line: the campaign's name (UNHCR's campaign; its logo is not drawn).
+CREDIT = "UNHCR Cities #WithRefugees"
+#: The campaign's wording, in both languages. Not translated: the card always shows both,
+#: whatever the reader's language (the sentence and hashtags are the campaign's own).
+#: ``STATEMENT_JA`` follows the name (「府中市」「は難民とともに歩みます」);
+#: ``STATEMENT_EN`` has the name in ``{name}``.
+STATEMENT_JA = "は難民とともに歩みます"
+STATEMENT_EN = "{name} stands #WithRefugees"
+HASHTAGS = "#WithRefugees #難民とともに"
+#: The smallest type (pixels on the card; points on the poster: 3/4 of it) at which a word
+#: is kept whole; below it, a word wider than the line is broken between characters.
+READABLE_MIN = 20
 
 # Characters that do not start a line (Japanese line-breaking rules, JIS X 4051 "kinsoku")
 # and those that do not end one.
 _NO_LINE_START = set("、。，．・：；？！）］｝〕〉》」』】〙〗ゝゞヽヾーぁぃぅぇぉっゃゅょゎゕゖ"
                      "ァィゥェォッャュョヮヵヶ々〻‐゠–〜～?!),.:;]}")
 _NO_LINE_END = set("（［｛〔〈《「『【〘〖([{")
+#: Brackets whose content is kept on one line when it can be (a reading: 府中市（ふちゅうし）).
+_BRACKETS = {"（": "）", "(": ")", "［": "］", "[": "]", "「": "」", "『": "』", "【": "】",
+             "〔": "〕"}
 _GRAPHEME = regex.compile(r"\X")
 #: Characters a renderer shows as nothing (variation selectors, ZWJ, ZWNJ, zero width space,
 #: tag characters...: Unicode's Default_Ignorable_Code_Point): a font need not have them.
@@ -161,33 +177,41 @@ def _is_wide(grapheme: str) -> bool:
 
 def _tokens(text: str) -> list[str]:
     """``text`` cut where a line may break: words of alphabetic scripts, each wide character
-    (with the closing punctuation or small kana after it, the opening bracket before it),
-    and single spaces between them."""
+    (with the closing punctuation or small kana after it, the opening bracket before it), a
+    bracketed group without spaces whole (「（ふちゅうし）」), and single spaces between them."""
     units: list[str] = []
     glue_next = False  # the previous unit ends with an opening bracket
+    closing: list[str] = []  # the brackets open in the current unit
     for grapheme in _GRAPHEME.findall(text):
         if grapheme.isspace():
             if units and units[-1] != " ":
                 units.append(" ")
             glue_next = False
+            closing = []
             continue
         joins = bool(units) and units[-1] != " " and (
-            glue_next or grapheme in _NO_LINE_START
+            glue_next or bool(closing) or grapheme in _NO_LINE_START
             or not (_is_wide(grapheme) or _is_wide(units[-1][-1])))
         if joins:
             units[-1] += grapheme
         else:
             units.append(grapheme)
+        if closing and grapheme == closing[-1]:
+            closing.pop()
+        elif grapheme in _BRACKETS:
+            closing.append(_BRACKETS[grapheme])
         glue_next = grapheme in _NO_LINE_END
     while units and units[-1] == " ":
         units.pop()
     return units
 
 
-def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+def wrap(text: str, width: float, measure: Callable[[str], float], *,
+         break_words: bool = False) -> list[str]:
     """``text`` in lines of at most ``width`` (as ``measure`` gives a string's width), broken
-    where ``_tokens`` allows; a word wider than a whole line is broken between graphemes.
-    Spaces at a line's ends are dropped."""
+    where ``_tokens`` allows. A word wider than a whole line gets a line of its own, wider
+    than ``width`` (the caller sets smaller type), or, with ``break_words``, is broken
+    between graphemes. Spaces at a line's ends are dropped."""
     lines: list[str] = []
     line = ""
     for token in _tokens(" ".join(text.split())):
@@ -201,7 +225,7 @@ def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
         if line.strip():
             lines.append(line.rstrip())
         line = ""
-        if measure(token) <= width:
+        if measure(token) <= width or not break_words:
             line = token
             continue
         for grapheme in _GRAPHEME.findall(token):  # a word wider than the line
@@ -271,7 +295,9 @@ class _Block:
 
 def _block(text: str, path: str, width: int, height: int, max_size: int, *,
            leading: float = 1.2) -> _Block:
-    """``text`` fitted into ``width`` × ``height`` pixels (see ``fit``), ink measured."""
+    """``text`` fitted into ``width`` × ``height`` pixels (see ``fit``), ink measured. Words
+    are kept whole unless that needs type smaller than ``READABLE_MIN``."""
+    break_words = False
 
     def ink(size: int, lines: list[str]) -> tuple[int, int, int]:
         font = _font(path, size)
@@ -281,13 +307,16 @@ def _block(text: str, path: str, width: int, height: int, max_size: int, *,
             max((b[3] for b in boxes[-1:]), default=0)
 
     def lines_at(size: int) -> list[str]:
-        return wrap(text, width, _font(path, size).getlength)
+        return wrap(text, width, _font(path, size).getlength, break_words=break_words)
 
     def fits(size: int, lines: list[str]) -> bool:
         widest, top, bottom = ink(size, lines)
         return widest <= width and top + leading * size * (len(lines) - 1) + bottom <= height
 
     size, lines = fit(text, max_size, fits, lines_at)
+    if size < min(READABLE_MIN, max_size) or not fits(size, lines):
+        break_words = True
+        size, lines = fit(text, max_size, fits, lines_at)
     _widest, top, bottom = ink(size, lines)
     return _Block(path=path, size=size, lines=lines, pitch=leading * size, top=top,
                   bottom=bottom)
@@ -327,49 +356,46 @@ def _draw_logo(canvas, logo) -> None:
 
 
 def render_card(*, name_ja: str, name_en: str, logo: bytes | None = None,
-                tagline_ja: str = TAGLINE_JA, tagline_en: str = TAGLINE_EN) -> bytes:
+                hashtags: str = HASHTAGS) -> bytes:
     """The card image of a signatory: PNG bytes, 1200 × 630 pixels, RGB (layout in the
-    module's docstring). ``name_ja``/``name_en``: its names (either may be empty; the same
-    name twice is shown once; drawn as ``drawable_name`` gives them: a name of emoji only
-    is left out); ``logo``: the bytes of a PNG, JPEG, WebP or GIF image, scaled
-    to fit a ``LOGO_BOX`` square keeping its proportions (bytes that cannot be read: no
-    logo). About 0.1–0.3 s. Raises ``OSError`` when a font file is missing."""
+    module's docstring). ``name_ja``/``name_en``: its names (either may be empty: the other
+    stands in for it in both sentences; drawn as ``drawable_name`` gives them: a name of
+    emoji only is left out; with no name at all, no statement is drawn); ``logo``: the
+    bytes of a PNG, JPEG, WebP or GIF image, scaled to fit a ``LOGO_BOX`` square keeping its
+    proportions (bytes that cannot be read: no logo); ``hashtags``: the band's line. About
+    0.1–0.3 s. Raises ``OSError`` when a font file is missing."""
     from PIL import Image, ImageDraw
 
     regular, bold = font_paths()
     name_ja, name_en = drawable_name(name_ja), drawable_name(name_en)
-    if name_en == name_ja:
-        name_en = ""
     canvas = Image.new("RGB", (WIDTH, HEIGHT), BLUE)
     draw = ImageDraw.Draw(canvas)
     draw.rectangle((0, BAND_TOP, WIDTH, HEIGHT), fill=WHITE)
 
-    _block(BRAND, bold, 600, 48, 34).draw(draw, MARGIN, 44, WHITE)
+    _block(CREDIT, bold, 600, 40, 28).draw(draw, MARGIN, 44, WHITE)
 
     logo_image = _logo_image(logo) if logo else None
     right = WIDTH - MARGIN - (LOGO_BOX + LOGO_GAP if logo_image else 0)
     width, zone = right - MARGIN, NAMES_BOTTOM - NAMES_TOP
-    gap = 20
+    gap = 14
     blocks = []
-    if name_ja and name_en:
-        blocks = [_block(name_ja, bold, width, 200, 104),
-                  _block(name_en, bold, width, zone - 200 - gap, 64)]
-    elif name_ja or name_en:
-        blocks = [_block(name_ja or name_en, bold, width, zone, 110)]
-    total = sum(b.height for b in blocks) + gap * (len(blocks) - 1)
+    if name_ja or name_en:
+        name_height, predicate_height = 164, 60
+        blocks = [
+            (_block(name_ja or name_en, bold, width, name_height, 100), 12),
+            (_block(STATEMENT_JA, bold, width, predicate_height, 52), gap + 4),
+            (_block(STATEMENT_EN.format(name=name_en or name_ja), regular, width,
+                    zone - name_height - predicate_height - 2 * gap - 10, 44), 0)]
+    total = sum(block.height + after for block, after in blocks)
     y = NAMES_TOP + (zone - total) / 2
-    for block in blocks:
+    for block, after in blocks:
         block.draw(draw, MARGIN, y, WHITE)
-        y += block.height + gap
+        y += block.height + after
     if logo_image is not None:
         _draw_logo(canvas, logo_image)
 
-    band_width = WIDTH - 2 * MARGIN
-    first = _block(tagline_ja, bold, band_width, 50, 40)
-    second = _block(tagline_en, regular, band_width, 42, 34)
-    y = BAND_TOP + (HEIGHT - BAND_TOP - first.height - 14 - second.height) / 2
-    first.draw(draw, MARGIN, y, BLUE)
-    second.draw(draw, MARGIN, y + first.height + 14, BLUE)
+    line = _block(hashtags, bold, WIDTH - 2 * MARGIN, 56, 44)
+    line.draw(draw, MARGIN, BAND_TOP + (HEIGHT - BAND_TOP - line.height) / 2, BLUE)
 
     buffer = io.BytesIO()
     canvas.save(buffer, "PNG", compress_level=6)
@@ -398,11 +424,21 @@ def render_qr_svg(url: str) -> bytes:
     return buffer.getvalue()
 
 
-def render_qr_png(url: str, *, scale: int = 10) -> bytes:
-    """The QR code of ``url`` as a PNG (black on white, quiet zone of 4 modules, ``scale``
-    pixels per module: 10 gives about 330–450 pixels for a profile's address)."""
+#: The QR code PNG is at least this wide (pixels): sharp when printed from a word processor
+#: (1000 px over 8 cm is about 300 dpi).
+QR_PNG_MIN_WIDTH = 1000
+
+
+def render_qr_png(url: str, *, min_width: int = QR_PNG_MIN_WIDTH) -> bytes:
+    """The QR code of ``url`` as a PNG (black on white, 1 bit per pixel, quiet zone of 4
+    modules) at least ``min_width`` pixels wide: a whole number of pixels per module (the
+    smallest that reaches ``min_width``), without smoothing, so every module stays a sharp
+    square (e.g. 33 + 8 modules × 25 px = 1025 px)."""
+    qr = _qr(url)
+    modules = qr.symbol_size(scale=1, border=4)[0]
+    scale = max(1, -(-min_width // modules))
     buffer = io.BytesIO()
-    _qr(url).save(buffer, kind="png", scale=scale, border=4, dark="#000", light="#fff")
+    qr.save(buffer, kind="png", scale=scale, border=4, dark="#000", light="#fff")
     return buffer.getvalue()
 
 
@@ -427,29 +463,47 @@ def _pdf_font(path: str) -> str:
 
 
 def _pdf_lines(text: str, font: str, width: float, max_size: float, max_height: float,
-               *, leading: float = 1.3) -> tuple[int, list[str]]:
+               *, leading: float = 1.3, break_words: bool = False) -> tuple[int, list[str]]:
+    """``text`` fitted into ``width`` × ``max_height`` points: ``(size, lines)``. Words kept
+    whole unless that needs type under 3/4 of ``READABLE_MIN`` points (or ``break_words``:
+    an address)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
+    breaking = [break_words]
+
     def lines_at(size: int) -> list[str]:
-        return wrap(text, width, lambda s: stringWidth(s, font, size))
+        return wrap(text, width, lambda s: stringWidth(s, font, size), break_words=breaking[0])
 
     def fits(size: int, lines: list[str]) -> bool:
         return (all(stringWidth(line, font, size) <= width for line in lines)
                 and size * (1 + leading * (len(lines) - 1)) <= max_height)
 
-    return fit(text, int(max_size), fits, lines_at)
+    size, lines = fit(text, int(max_size), fits, lines_at)
+    if not breaking[0] and (size < min(READABLE_MIN * 3 // 4, max_size)
+                            or not fits(size, lines)):
+        breaking[0] = True
+        size, lines = fit(text, int(max_size), fits, lines_at)
+    return size, lines
+
+
+def statement(name: str, language: str) -> str:
+    """The campaign's sentence with ``name`` as its subject: ``"府中市は難民とともに歩みます"``
+    (``language`` ``"ja"``), ``"Fuchu City stands #WithRefugees"`` (``"en"``)."""
+    return STATEMENT_EN.format(name=name) if language == "en" else name + STATEMENT_JA
 
 
 def render_poster(*, name_ja: str, name_en: str, card_png: bytes, url: str,
                   language: str) -> bytes:
     """The A4 poster of a signatory, for town halls and event venues: PDF bytes, one
-    portrait A4 page (210 × 297 mm) with the name (in ``language`` first, then the other
-    one), the card image (``card_png``, as ``render_card`` made it), the QR code of ``url``
-    (drawn as vector squares: sharp at any print size, at least 45 mm) and ``url`` printed
-    under it. Texts in ``language`` (``"ja"`` or ``"en"``); Noto Sans JP embedded (the
-    glyphs used). Names printed and in the document's title as ``drawable_name(pdf=True)``
-    gives them (what the font lacks left out, as on the card). About 0.3–0.6 s. Raises
-    ``OSError`` when a font file is missing."""
+    portrait A4 page (210 × 297 mm), from the top: the card image (``card_png``, as
+    ``render_card`` made it) across the page; the campaign's sentence in ``language``
+    (``statement``: 「府中市は難民とともに歩みます」); the QR code of ``url`` (vector squares:
+    sharp at any print size; as large as the space left allows, 60–95 mm) with one line
+    saying what it opens and ``url`` printed under it; the campaign's name (``CREDIT``) in
+    a blue band at the foot. Texts in ``language`` (``"ja"`` or ``"en"``; the name in that
+    language, else the other one); Noto Sans JP embedded (the glyphs used). Names as
+    ``drawable_name(pdf=True)`` gives them (what the font lacks left out, as on the card).
+    About 0.3–0.6 s. Raises ``OSError`` when a font file is missing."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
@@ -457,23 +511,24 @@ def render_poster(*, name_ja: str, name_en: str, card_png: bytes, url: str,
     regular, bold = (_pdf_font(path) for path in font_paths())
     language = "en" if language == "en" else "ja"
     name_ja, name_en = drawable_name(name_ja, pdf=True), drawable_name(name_en, pdf=True)
-    first, second = (name_en, name_ja) if language == "en" else (name_ja, name_en)
-    if not first:
-        first, second = second, ""
-    if second == first:
-        second = ""
+    name = (name_en or name_ja) if language == "en" else (name_ja or name_en)
+    sentence = statement(name, language) if name else ""
     with translation.override(language):
-        heading = _("Scan the QR code to see our page on the Cities #WithRefugees site")
-        title = _("%(name)s stands #WithRefugees") % {"name": first}
+        if name:
+            qr_line = _("Scan the QR code to see what %(name)s is doing with refugees.") % {
+                "name": name}
+        else:
+            qr_line = _("Scan the QR code to see this page on the Cities #WithRefugees site.")
 
     page_width, page_height = A4
     margin = 42.0  # points (about 15 mm)
     width = page_width - 2 * margin
     blue = (0 / 255, 114 / 255, 188 / 255)
+    dark = (0.1, 0.1, 0.1)
     buffer = io.BytesIO()
     pdf = Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1)
-    pdf.setTitle(f"{title} | {BRAND}")
-    pdf.setAuthor(BRAND)
+    pdf.setTitle(f"{sentence or BRAND} | {CREDIT}")
+    pdf.setAuthor(CREDIT)
     pdf.setSubject(url)
     catalog = getattr(pdf._doc, "Catalog", None)  # the document's language (PDF/UA, readers)
     if catalog is not None:
@@ -481,45 +536,56 @@ def render_poster(*, name_ja: str, name_en: str, card_png: bytes, url: str,
 
         catalog.Lang = PDFString(language)
 
-    # Brand band.
-    band = 64.0
-    pdf.setFillColorRGB(*blue)
-    pdf.rect(0, page_height - band, page_width, band, stroke=0, fill=1)
-    pdf.setFillColorRGB(1, 1, 1)
-    pdf.setFont(bold, 22)
-    pdf.drawString(margin, page_height - band + 24, BRAND)
+    def text_lines(lines: list[str], font: str, size: float, top: float, colour, *,
+                   centred: bool = True, leading: float = 1.3) -> float:
+        """Draw ``lines`` from ``top`` down (centred on the page); the bottom of the last."""
+        pdf.setFillColorRGB(*colour)
+        pdf.setFont(font, size)
+        y = top
+        for i, line in enumerate(lines):
+            y -= size if i == 0 else size * leading
+            if centred:
+                pdf.drawCentredString(page_width / 2, y, line)
+            else:
+                pdf.drawString(margin, y, line)
+        return y - size * 0.25
 
-    # Names.
-    y = page_height - band - 30
-    pdf.setFillColorRGB(0.1, 0.1, 0.1)
-    size, lines = _pdf_lines(first, bold, width, 40, 110)
-    pdf.setFont(bold, size)
-    for line in lines:
-        y -= size
-        pdf.drawString(margin, y, line)
-        y -= size * 0.3
-    if second:
-        size, lines = _pdf_lines(second, regular, width, 22, 60)
-        pdf.setFont(regular, size)
-        y -= 4
-        for line in lines:
-            y -= size
-            pdf.drawString(margin, y, line)
-            y -= size * 0.3
-
-    # The card.
+    # The card, across the page.
     card_height = width * HEIGHT / WIDTH
-    y -= 18 + card_height
+    y = page_height - margin - card_height
     pdf.drawImage(ImageReader(io.BytesIO(card_png)), margin, y, width=width,
                   height=card_height)
+    pdf.setStrokeColorRGB(0.75, 0.75, 0.75)  # the card's white band against the page
+    pdf.setLineWidth(0.5)
+    pdf.rect(margin, y, width, card_height, stroke=1, fill=0)
 
-    # QR code (4 modules of quiet zone on white) with the heading and the address.
-    matrix = qr_matrix(url)
-    side = 180.0
-    module = side / (len(matrix) + 8)
-    qr_top = y - 24
+    # The sentence.
+    if sentence:
+        size, lines = _pdf_lines(sentence, bold, width, 30, 84)
+        y = text_lines(lines, bold, size, y - 30, dark)
+
+    # The foot: the campaign's name once.
+    foot = 40.0
+    pdf.setFillColorRGB(*blue)
+    pdf.rect(0, 0, page_width, foot, stroke=0, fill=1)
     pdf.setFillColorRGB(1, 1, 1)
-    pdf.rect(margin, qr_top - side, side, side, stroke=0, fill=1)
+    pdf.setFont(bold, 14)
+    pdf.drawCentredString(page_width / 2, foot / 2 - 5, CREDIT)
+
+    # The QR code with its line and the address, centred in the space left.
+    line_size, line_lines = _pdf_lines(qr_line, bold, width, 17, 48)
+    url_size, url_lines = _pdf_lines(url, regular, width, 13, 36, break_words=True)
+    line_height = line_size * (1 + 1.3 * (len(line_lines) - 1))
+    url_height = url_size * (1 + 1.3 * (len(url_lines) - 1))
+    space = y - 24 - foot - 24  # between the sentence and the foot, with room around
+    side = max(170.0, min(270.0, space - line_height - url_height - 18 - 10 - 24))
+    block = side + 18 + line_height + 10 + url_height
+    qr_top = foot + 24 + (space + block) / 2
+    qr_left = (page_width - side) / 2
+    matrix = qr_matrix(url)
+    module = side / (len(matrix) + 8)
+    pdf.setFillColorRGB(1, 1, 1)
+    pdf.rect(qr_left, qr_top - side, side, side, stroke=0, fill=1)
     pdf.setFillColorRGB(0, 0, 0)
     for row, modules in enumerate(matrix):
         column = 0
@@ -530,34 +596,11 @@ def render_poster(*, name_ja: str, name_en: str, card_png: bytes, url: str,
             run = column
             while run < len(modules) and modules[run]:
                 run += 1
-            pdf.rect(margin + (4 + column) * module, qr_top - (5 + row) * module,
+            pdf.rect(qr_left + (4 + column) * module, qr_top - (5 + row) * module,
                      (run - column) * module, module, stroke=0, fill=1)
             column = run
-    text_left = margin + side + 20
-    text_width = page_width - margin - text_left
-    size, lines = _pdf_lines(heading, bold, text_width, 18, 110)
-    text_y = qr_top - 14
-    pdf.setFillColorRGB(0.1, 0.1, 0.1)
-    pdf.setFont(bold, size)
-    for line in lines:
-        text_y -= size
-        pdf.drawString(text_left, text_y, line)
-        text_y -= size * 0.3
-    size, lines = _pdf_lines(url, regular, text_width, 12, 80)
-    pdf.setFillColorRGB(*blue)
-    pdf.setFont(regular, size)
-    text_y -= 10
-    for line in lines:
-        text_y -= size
-        pdf.drawString(text_left, text_y, line)
-        text_y -= size * 0.3
-
-    # Footer: the campaign's hashtags.
-    pdf.setFillColorRGB(*blue)
-    pdf.rect(0, 0, page_width, 56, stroke=0, fill=1)
-    pdf.setFillColorRGB(1, 1, 1)
-    pdf.setFont(bold, 20)
-    pdf.drawCentredString(page_width / 2, 21, "#WithRefugees #難民とともに")
+    y = text_lines(line_lines, bold, line_size, qr_top - side - 18 + line_size * 0.2, dark)
+    text_lines(url_lines, regular, url_size, y - 10, blue)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

@@ -462,19 +462,20 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("x", "X", 280, _("weighted characters"), x_length),
-    Rule("bluesky", "Bluesky", 300, _("characters (grapheme clusters)"), graphemes),
-    Rule("threads", "Threads", 500, _("characters (an emoji counts its bytes)"),
+    Rule("x", "X", 280, _("points (Japanese characters and emoji count 2, a link 23)"),
+         x_length),
+    Rule("bluesky", "Bluesky", 300, _("characters"), graphemes),
+    Rule("threads", "Threads", 500, _("characters (emoji count more)"),
          threads_length),
-    Rule("mastodon", "Mastodon", 500, _("characters (a URL counts 23)"), mastodon_length),
+    Rule("mastodon", "Mastodon", 500, _("characters (a link counts 23)"), mastodon_length),
     Rule("facebook", "Facebook", 63_206, _("characters"), code_points),
     Rule("instagram", "Instagram", 2_200, _("characters"), code_points),
     Rule("linkedin", "LinkedIn", 3_000, _("characters"), code_points),
-    Rule("youtube", _("YouTube description"), 5_000, _("bytes (UTF-8)"), utf8_bytes,
-         forbidden="<>"),
+    Rule("youtube", _("YouTube description"), 5_000, _("bytes (a Japanese character is 3)"),
+         utf8_bytes, forbidden="<>"),
     Rule("youtube_title", _("YouTube title (first line)"), 100, _("characters"),
          lambda text: code_points(first_line(text)), forbidden="<>"),
-    Rule("line", "LINE", 5_000, _("characters (UTF-16 code units)"), utf16_units),
+    Rule("line", "LINE", 5_000, _("characters (emoji count more)"), utf16_units),
 )
 RULES_BY_KEY = {rule.key: rule for rule in RULES}
 assert {r.key for r in RULES} >= {n.value for n in Network}

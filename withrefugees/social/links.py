@@ -29,7 +29,9 @@ and what to do (``MESSAGES``):
   on its domain is refused, saying what it is where that is clear: an account's page, a
   feed, search or hashtag, an add-friend link, a link that leads to another site, a short
   link, or a page for signing in, sharing or another service (``login.php``,
-  ``sharer.php``, ``access.line.me``, any subdomain that is not one of ``KNOWN_HOSTS``).
+  ``sharer.php``, ``access.line.me``, any subdomain that is not one of ``KNOWN_HOSTS``);
+  also a network's short link on a domain of its own (X's ``t.co``: ``SHORT_LINK_HOSTS``,
+  message ``SHORT_LINK``).
 
 Hosts are mapped as browsers map them (UTS #46, ``map_host``): full-width letters and the
 ideographic full stop an input method gives (``ｘ.com``, ``x。com``) are ``x.com``; letters
@@ -39,10 +41,12 @@ Posts (the allow-list; ids are ASCII digits or letters only, never other scripts
 and their identity (``post_key``, after ``<network>:``):
 
 - X: ``/<name>/status/<id>`` (with ``/photo/<n>``, ``/video/<n>`` ...), ``/i/web/status/<id>``,
-  ``/i/status/<id>``; stored as ``https://x.com/<name lower-case>/status/<id>``; identity
-  ``<id>`` (the name does not matter: X opens the post under any name);
-- Bluesky: ``/profile/<handle or DID>/post/<record key>``; identity handle (lower-case) or
-  DID and record key;
+  ``/i/status/<id>``; never under a name X keeps for itself (``/settings/status/1``,
+  ``_X_RESERVED``; a name is 1–15 of ``[A-Za-z0-9_]``); stored as
+  ``https://x.com/<name lower-case>/status/<id>``; identity ``<id>``
+  (the name does not matter: X opens the post under any name);
+- Bluesky: ``/profile/<handle or DID>/post/<record key>``; identity the record key only
+  (a TID, unique in practice: the same post under its handle and under its DID is one post);
 - YouTube: ``/watch?v=<id>``, ``youtu.be/<id>``, ``/embed/``, ``/live/``, ``/v/<id>`` (stored as
   ``/watch?v=<id>``), ``/shorts/<id>``; community posts ``/post/<id>``, ``…/community?lb=<id>``;
   identity ``video:<id>`` (a short is a video) or ``post:<id>``;
@@ -55,8 +59,8 @@ and their identity (``post_key``, after ``<network>:``):
   name), ``/stories/<name>/<id>/``; identity the code;
 - Threads: ``/@<name>/post/<code>``, ``/t/<code>``; identity the code;
 - LinkedIn: ``/posts/<…>-activity|share|ugcPost-<id>-<…>``,
-  ``/feed/update/urn:li:activity|share|ugcPost:<id>``, ``/pulse/<article>``; identity kind
-  and id;
+  ``/feed/update/urn:li:activity|share|ugcPost:<id>``, ``/pulse/<article>`` (not one of
+  LinkedIn's own words, ``_LINKEDIN_PULSE_RESERVED``: ``/pulse/login``); identity kind and id;
 - LINE: ``linevoom.line.me/post/<id>``, ``line.me/R/home/public/post?id=…&postId=<id>``;
   identity ``post:<id>``;
 - Mastodon: ``/@<name>/<id>``, ``/@<name>@<server>/<id>``, ``/web/@<name>/<id>``,
@@ -150,31 +154,45 @@ _LINKEDIN_COUNTRY = re.compile(r"[a-z]{2}\.linkedin\.com", re.ASCII)
 MESSAGES: dict[str, str | Promise] = {
     "empty": _("Enter the address (URL) of the post."),
     "too_long": _("This address is %(length)d characters long; at most %(max)d are accepted. "
-                  "Copy the post's address again with the network's \"Copy link\" "
-                  "button: it gives a shorter one."),
+                  "Copy the address (URL) of the post again with the network's \"Copy "
+                  "link\" button: it gives a shorter one."),
     "malformed": _("This is not a complete web address (%(problem)s). Open the post, copy "
-                   "its address from the browser's address bar or the network's \"Copy "
-                   "link\" button, and paste it here."),
+                   "the address (URL) of the post from the browser's address bar or the "
+                   "network's \"Copy link\" button, and paste it here."),
     "scheme": _("Only web addresses starting with https:// (or http://) can be recorded; "
                 "this one starts with “%(scheme)s:”. Open the post in your browser and "
-                "copy its address."),
+                "copy the address (URL) of the post."),
     "credentials": _("This address contains a user name or password (the part before “@”). "
-                     "Never share those: copy the post's address again, without them."),
+                     "Never share those: copy the address (URL) of the post again, without "
+                     "them."),
     "ip_address": _("This address names a computer by its number (%(host)s), not a social "
-                    "network. Copy the address of the post on the network's site."),
+                    "network. Copy the address (URL) of the post on the network's site."),
     "port": _("This address names a port (:%(port)s), which the networks' addresses never "
-              "do. Copy the post's address again from the network."),
+              "do. Copy the address (URL) of the post again from the network."),
     "lookalike_host": _("“%(host)s” is not a site of %(network)s, though it looks like one. "
-                        "Check where this address came from, and copy the post's address "
-                        "on %(network)s itself."),
+                        "Check where this address came from, and copy the address (URL) of "
+                        "the post on %(network)s itself."),
     "unknown_host": _("“%(host)s” is not one of the social networks this list records (X, "
                       "Facebook, Instagram, YouTube, LINE, Bluesky, Threads, LinkedIn and "
-                      "well-known Mastodon servers). Record the address of a post on one of "
-                      "them; for another Mastodon server, ask UNHCR to add it."),
+                      "well-known Mastodon servers). Record the address (URL) of a post on "
+                      "one of them; for another Mastodon server, ask UNHCR to add it."),
+    # Neutral how-to: every network's post has a "Copy link" in its share or "…" menu (X's
+    # and Facebook's "click the date" does not apply to LINE VOOM, Instagram or YouTube).
     "not_a_post": _("This is the address of %(what)s on %(network)s, not of one post. Open "
-                    "the post itself (click its date or its “Share” button) and copy its "
-                    "address."),
+                    "the post itself on %(network)s, choose “Copy link” in its “Share” or "
+                    "“…” menu (or copy the browser's address bar while the post is open), "
+                    "and paste that address (URL) of the post here."),
 }
+
+#: A short link of a network on a domain of its own (``t.co`` is X's: it leads to a post,
+#: but does not show which, and is refused as ``not_a_post`` with ``SHORT_LINK``). Only
+#: consulted where ``unknown_host`` would be raised, so no other address changes outcome.
+SHORT_LINK_HOSTS: dict[str, Network] = {"t.co": Network.X}
+
+SHORT_LINK = _("“%(host)s” is a short link of %(network)s: it does not show which post it "
+               "leads to. Open the post itself on %(network)s (follow the short link, or "
+               "find the post on your account), choose “Copy link” in its “Share” menu, and "
+               "paste that address (URL) of the post here.")
 
 #: What a ``not_a_post`` address shows instead of a post.
 AN_ACCOUNT = _("an account's page")
@@ -367,12 +385,22 @@ _X_LISTINGS = {"home", "explore", "search", "hashtag", "notifications", "message
                "lists", "communities"}
 _X_SITE = {"settings", "intent", "share", "compose", "login", "logout", "signup", "tos",
            "privacy", "account", "oauth", "download", "jobs", "en", "ja"}
+#: First segments X keeps for its own pages: never an account's name, so never a post's.
+_X_RESERVED = _X_LISTINGS | _X_SITE | {
+    "about", "help", "bookmarks", "topics", "premium", "verified", "who_to_follow",
+    "flow", "logout", "signin", "sessions", "welcome", "connect", "follower_requests",
+    "display", "keyboard_shortcuts", "mentions", "notification", "status", "statuses",
+    "personalization", "your_twitter_data", "twitter_blue", "places", "hashtags"}
+#: Why an address that has a post's shape is refused: a part of it is not written in the
+#: characters the network uses (``x.com/Ｃｉｔｙ/status/1``, ``/status/١٢٣``). Refused as
+#: ``not_a_post`` with the ``malformed`` message (no message of its own yet).
+_UNREADABLE = "unreadable"
 
 
 def _x(host: str, s: list[str], query: dict[str, str]) -> _Post:
     lowered = [part.lower() for part in s[:3]]
     if len(s) >= 3 and s[1] in ("status", "statuses") and _X_NAME(s[0]) \
-            and lowered[0] != "i":
+            and lowered[0] not in _X_RESERVED:
         name, rest = lowered[0], s[2:]
     elif lowered == ["i", "web", "status"]:
         name, rest = "i/web", s[3:]
@@ -382,6 +410,9 @@ def _x(host: str, s: list[str], query: dict[str, str]) -> _Post:
         name, rest = "", []
     if rest and _NUMBER(rest[0]) and tuple(rest[1:]) in _X_SUFFIXES:
         return _Post(path=(*name.split("/"), "status", rest[0]), key=rest[0])
+    if any(part.lower() in ("status", "statuses") for part in s[1:3]) \
+            and not all(part.isascii() for part in s):
+        return _not(_UNREADABLE)  # /Ｃｉｔｙ/status/1, /city/status/١٢٣
     if not s or s[0].lower() in _X_LISTINGS:
         return _not(A_LISTING)
     if len(s) <= 2 and _X_NAME(s[0]) and s[0].lower() not in _X_SITE:
@@ -400,7 +431,7 @@ def _bluesky(host: str, s: list[str], query: dict[str, str]) -> _Post:
             and (s[4:] == [] or s[4:] in (["liked-by"], ["reposted-by"], ["quotes"])):
         author = s[1].lower() if _BSKY_HANDLE(s[1]) else s[1] if _DID(s[1]) else ""
         if author:
-            return _Post(path=("profile", author, "post", s[3]), key=f"{author}:{s[3]}")
+            return _Post(path=("profile", author, "post", s[3]), key=s[3])
     if len(s) in (2, 3) and s[0] == "profile":
         return _not(AN_ACCOUNT)
     if not s or s[0] in ("search", "hashtag", "feeds", "lists") or "feed" in s[2:3]:
@@ -597,6 +628,11 @@ _LINKEDIN_SLUG = _match(r"[^/]{0,400}?-(activity|share|ugcPost)-([0-9]{1,25})"
                         r"(?:-[A-Za-z0-9_-]{1,20})?")
 _LINKEDIN_URN = _match(r"urn:li:(activity|share|ugcPost):([0-9]{1,25})")
 _LINKEDIN_ARTICLE = _match(r"[^/]{1,300}")
+#: Words LinkedIn uses where an article's slug would be (its own pages, never an article).
+_LINKEDIN_PULSE_RESERVED = {
+    "login", "signup", "authwall", "share", "sharearticle", "topics", "discover", "edit",
+    "new", "feed", "search", "help", "settings", "trending", "me", "home", "article",
+    "articles", "redir", "uas", "checkpoint", "logout", "embed", "api"}
 
 
 def _linkedin(host: str, s: list[str], query: dict[str, str]) -> _Post:
@@ -606,7 +642,8 @@ def _linkedin(host: str, s: list[str], query: dict[str, str]) -> _Post:
         if s[:3] == ["embed", "feed", "update"] else []
     if len(urn) == 1 and (found := _LINKEDIN_URN(urn[0])):
         return _Post(path=("feed", "update", urn[0]), key=f"{found[1].lower()}:{found[2]}")
-    if len(s) == 2 and s[0] == "pulse" and _LINKEDIN_ARTICLE(s[1]):
+    if len(s) == 2 and s[0] == "pulse" and _LINKEDIN_ARTICLE(s[1]) \
+            and s[1].lower() not in _LINKEDIN_PULSE_RESERVED:
         return _Post(path=tuple(s), key=f"pulse:{s[1].lower()}")
     if s and s[0] in ("company", "in", "school", "showcase"):
         return _not(AN_ACCOUNT)
@@ -638,6 +675,7 @@ def recognise(text: str) -> Recognised:
     ``MESSAGES`` (see the module's docstring for each, for the posts recognised and for the
     normalisation)."""
     text = (text or "").strip().strip(_INVISIBLE_EDGES).strip()
+    typed_length = len(text)  # quoted in ``too_long``: what the person typed, not encoded
     if not text:
         raise _refuse("empty")
     if len(text) > MAX_LENGTH:
@@ -679,6 +717,9 @@ def recognise(text: str) -> Recognised:
         raise _refuse("lookalike_host", host=host, network=imitated)
     network = network_of_host(host)
     if network is None:
+        if host in SHORT_LINK_HOSTS:
+            raise ValidationError(SHORT_LINK, code="not_a_post", params={
+                "host": host, "network": SHORT_LINK_HOSTS[host].label})
         raise _refuse("unknown_host", host=host)
     label = Network(network).label
     stored_host = known_host(host, network)
@@ -689,6 +730,9 @@ def recognise(text: str) -> Recognised:
     for name, value in parse_qsl(parts.query, keep_blank_values=True):
         query.setdefault(name, value)  # the first of repeated parameters
     post = RULES[network](stored_host, segments, query)
+    if post.not_a_post is _UNREADABLE:
+        raise ValidationError(MESSAGES["malformed"], code="not_a_post",
+                              params={"problem": PROBLEMS["parse"]})
     if post.not_a_post:
         raise _refuse("not_a_post", what=post.not_a_post, network=label)
     path = "/" + "/".join(quote(part, safe=_SEGMENT_SAFE) for part in post.path)
@@ -696,7 +740,7 @@ def recognise(text: str) -> Recognised:
                       path + ("/" if post.trailing_slash else ""),
                       urlencode(post.query), ""))
     if len(url) > MAX_LENGTH:
-        raise _refuse("too_long", length=len(url), max=MAX_LENGTH)
+        raise _refuse("too_long", length=typed_length, max=MAX_LENGTH)
     try:
         URLValidator(schemes=["https"])(url)
     except ValidationError as exc:

@@ -10,8 +10,9 @@ A ``PostTemplate`` body is plain text with placeholders in braces:
   the caller);
 - ``{hashtags}``: ``HASHTAGS`` of the post's language (``#WithRefugees``, and in Japanese also
   ``#難民とともに``, the statement's own two hashtags);
-- ``{mentions}``: the handles of the included ``Mention`` rows, space-separated, in
-  ``position`` order ("" when none);
+- ``{mentions}``: the handles of the included ``Mention`` rows on X (``MENTION_NETWORK``, the
+  main network in Japan), space-separated, in ``position`` order ("" when none); each share
+  link puts its own network's handles in their place (``sharing.localise_mentions``);
 - in ``event`` posts ``{event_title}`` and ``{event_date}``; in ``pledge`` posts
   ``{pledge_title}`` (``OCCASION_PLACEHOLDERS``).
 
@@ -33,6 +34,8 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from withrefugees.core.validators import control_characters_refusal
+
 from . import counting
 from .counting import normalise_newlines
 from .models import Language, Mention, Occasion, PostTemplate
@@ -43,6 +46,10 @@ HASHTAGS: dict[str, tuple[str, ...]] = {
     Language.JA.value: ("#WithRefugees", "#難民とともに"),
     Language.EN.value: ("#WithRefugees",),
 }
+
+#: The network whose UNHCR accounts ``{mentions}`` gives in the text shown and copied (X, the
+#: main network in Japan); the share links of the other networks swap them for their own.
+MENTION_NETWORK = "x"
 
 #: Placeholders every template may use.
 PLACEHOLDERS: tuple[str, ...] = ("name", "url", "hashtags", "mentions")
@@ -140,6 +147,8 @@ def validate_body(body: str, *, occasion: str, language: str) -> None:
     """Check the text of a template of ``occasion`` in ``language``. Raises
     ``ValidationError`` (one message per problem, translated) with the codes:
 
+    - ``control_characters``: control characters other than line breaks and tabs, which no
+      network accepts (``core.validators.control_characters_refusal``);
     - ``post_template_stray_brace``: a ``{`` or ``}`` outside a placeholder;
     - ``post_template_unknown_placeholder``: ``{something}`` that is not one of
       ``allowed_placeholders(occasion)`` (``{event_title}`` outside event posts too);
@@ -154,6 +163,11 @@ def validate_body(body: str, *, occasion: str, language: str) -> None:
     """
     allowed = allowed_placeholders(occasion)
     errors: list[ValidationError] = []
+    if control_characters_refusal(body) is not None:  # VT, FF, NUL...: no network takes them
+        errors.append(ValidationError(
+            _("The text contains invisible control characters (such as a vertical tab or a "
+              "form feed), which social networks do not accept: remove them."),
+            code="control_characters"))
     found = _PLACEHOLDER.findall(body)
     unknown = list(dict.fromkeys(name for name in found if name not in allowed))
     if unknown:
@@ -274,10 +288,21 @@ def _fill(body: str, *, language: str, name: str, url: str, mentions: Sequence[s
 
 
 # --- Reads ---------------------------------------------------------------------------------
-def mention_handles() -> list[str]:
-    """The handles of the included ``Mention`` rows, in ``position`` order (one query)."""
-    return list(Mention.objects.filter(included=True).order_by("position", "pk")
-                .values_list("handle", flat=True))
+def mentions_by_network() -> dict[str, str]:
+    """``{network: "@a @b"}``: the handles of the included ``Mention`` rows of each network
+    that has any, space-separated in ``position`` order (one query)."""
+    found: dict[str, list[str]] = {}
+    for network, handle in (Mention.objects.filter(included=True).order_by("position", "pk")
+                            .values_list("network", "handle")):
+        found.setdefault(network, []).append(handle)
+    return {network: " ".join(handles) for network, handles in found.items()}
+
+
+def mention_handles(network: str = MENTION_NETWORK) -> list[str]:
+    """The handles of the included ``Mention`` rows of ``network`` (X by default), in
+    ``position`` order (one query)."""
+    return list(Mention.objects.filter(included=True, network=network)
+                .order_by("position", "pk").values_list("handle", flat=True))
 
 
 def template_bodies(language: str) -> dict[str, str]:
@@ -313,14 +338,17 @@ class ReadyPost:
 
 
 def ready_posts(*, language: str, name: str, url: str,
-                extra_occasions: Sequence[ExtraOccasion] = ()) -> list[ReadyPost]:
+                extra_occasions: Sequence[ExtraOccasion] = (),
+                mentions: Sequence[str] | None = None) -> list[ReadyPost]:
     """The posts of the kit in ``language`` for a local government called ``name`` with its
     public profile at ``url`` (absolute): one per ``KIT_OCCASIONS``, then one per
-    ``extra_occasions``; a missing template is replaced by ``FALLBACK_BODY``. Two queries
-    (templates, mentions) however many mentions or occasions there are."""
+    ``extra_occasions``; a missing template is replaced by ``FALLBACK_BODY``. ``{mentions}``
+    gives the X accounts (``MENTION_NETWORK``), or ``mentions`` (handles) when given. Two
+    queries (templates, mentions; one with ``mentions``) however many mentions or occasions
+    there are."""
     language = language_of(language)
     bodies = template_bodies(language)
-    mentions = mention_handles()
+    mentions = mention_handles() if mentions is None else mentions
     labels = dict(Occasion.choices)
     items = [(occasion, occasion, labels[occasion], {}) for occasion in KIT_OCCASIONS]
     items += [(extra.key, extra.occasion, extra.title, dict(extra.values))

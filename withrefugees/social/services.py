@@ -7,6 +7,8 @@ actions ``posted_link.add``, ``.remove``, ``.hide``, ``.show``), which also inva
 cached public pages after commit, so the profile shows the change at once.
 """
 
+import unicodedata
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -26,14 +28,22 @@ from .models import PostedLink
 REASON_MAX_LENGTH = PostedLink._meta.get_field("hidden_reason").max_length
 
 DUPLICATE = _("This post is already in the list (recorded on %(date)s).")
+DUPLICATE_HIDDEN = _("This post is already in the list (recorded on %(date)s), but UNHCR hid "
+                     "it from your public profile. Reason given: %(reason)s. It stays hidden "
+                     "if you record it again; to ask about it, contact UNHCR.")
 DUPLICATE_RACE = _("This post is already in the list.")
 
 
 def _duplicate(existing: PostedLink | None) -> ValidationError:
+    """The ``duplicate`` refusal: when it was recorded, and, for a link staff hid, that it
+    is hidden and why (officers otherwise look for it on the profile in vain)."""
     if existing is None:
         return ValidationError(DUPLICATE_RACE, code="duplicate")
-    return ValidationError(DUPLICATE, code="duplicate", params={
-        "date": date_format(timezone.localtime(existing.created_at), "DATE_FORMAT")})
+    date = date_format(timezone.localtime(existing.created_at), "DATE_FORMAT")
+    if existing.hidden:
+        return ValidationError(DUPLICATE_HIDDEN, code="duplicate", params={
+            "date": date, "reason": existing.hidden_reason})
+    return ValidationError(DUPLICATE, code="duplicate", params={"date": date})
 
 
 def _recorded(local_government: LocalGovernment, post_key: str) -> PostedLink | None:
@@ -101,11 +111,19 @@ def posted_link_remove(*, link: PostedLink, actor: AbstractBaseUser) -> None:
     locked.delete()
 
 
+def _without_controls(text: str) -> str:
+    """``text`` without C0 and C1 control characters (Unicode category Cc, e.g. VT, NUL,
+    U+0085), except newline and tab: officers read the reason as typed, not invisible
+    characters."""
+    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
+
+
 @transaction.atomic
 def posted_link_hide(*, link: PostedLink, actor: AbstractBaseUser, reason: str) -> PostedLink:
     """Hide ``link`` from the public pages (staff moderation) and return it.
 
-    ``reason``: why (shown to the local government's officers next to the link); required
+    ``reason``: why (shown to the local government's officers next to the link; control
+    characters other than newline and tab are removed); required
     (code ``reason_required``), at most ``REASON_MAX_LENGTH`` (500) characters (code
     ``reason_too_long``). ``actor`` must pass ``social.moderate_posted_link`` (staff with a
     second factor), else ``PermissionDenied``. Hiding a hidden link again changes its reason.
@@ -114,7 +132,7 @@ def posted_link_hide(*, link: PostedLink, actor: AbstractBaseUser, reason: str) 
     removed meanwhile."""
     if not can(actor, "social.moderate_posted_link", link):
         raise PermissionDenied("social.moderate_posted_link")
-    reason = (reason or "").strip()
+    reason = _without_controls(reason or "").strip()
     if not reason:
         raise ValidationError({"hidden_reason": ValidationError(
             _("Say why the link is hidden: the local government's officers read it."),

@@ -1,7 +1,9 @@
 """Share links: addresses that open a network's "new post" page with the text filled in.
 
-``share_links(text, page_url=...)`` gives one ``ShareLink`` per ``TARGETS``. The text goes
-into the address as ``encodeURIComponent`` encodes it (``encode``), so that the kit's script
+``share_links(text, page_url=..., mentions_shown=..., mentions=...)`` gives one ``ShareLink``
+per ``TARGETS``, with each network's own UNHCR accounts in place of the X accounts the text
+mentions (``localise_mentions``). The text goes into the address as ``encodeURIComponent``
+encodes it (``encode``), so that the kit's script
 (``static/js/post-kit.js``), which builds the same addresses from ``base`` as the officer
 types, gives exactly the server's; line breaks are ``\\n`` (``%0A``) as the text box holds
 them. Facebook's sharer takes only an address (``page_url``), never a text.
@@ -20,6 +22,8 @@ The addresses (each network's web "intent" or share page):
   posts).
 """
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -54,10 +58,12 @@ TARGETS: tuple[ShareTarget, ...] = (
 
 @dataclass(frozen=True)
 class ShareLink:
-    """One link of the kit: the ``target`` and the whole ``url``."""
+    """One link of the kit: the ``target``, the whole ``url`` and the ``mentions`` its text
+    has in place of the X accounts (``"@a @b"``, or "")."""
 
     target: ShareTarget
     url: str
+    mentions: str = ""
 
     @property
     def key(self) -> str:
@@ -84,8 +90,49 @@ def share_url(target: ShareTarget, *, text: str, page_url: str) -> str:
     return target.base + encode(text if target.takes_text else page_url)
 
 
-def share_links(text: str, *, page_url: str) -> list[ShareLink]:
+def localise_mentions(text: str, *, shown: str, handles: str) -> str:
+    """``text`` with every ``shown`` (the mention string of the text: the X accounts, e.g.
+    ``"@UNHCR_Japan"``, as ``posts`` renders ``{mentions}``) replaced by ``handles`` (one
+    network's accounts, ``"@a @b"``). With no ``handles`` the string is removed with the
+    spaces around it (one space stays between two words it separated) and a line left
+    blank by that is dropped. ``shown`` empty or absent (the officer removed it): ``text``
+    as it is. ``static/js/post-kit.js`` (``localiseMentions``) does exactly the same."""
+    if not shown or shown == handles or shown not in text:
+        return text
+    if handles:
+        return text.replace(shown, handles)
+    lines = []
+    for line in text.split("\n"):
+        if shown not in line:
+            lines.append(line)
+            continue
+        tidy = _tidy_removed(line.replace(shown, "\0"))
+        if tidy.strip(" "):
+            lines.append(tidy)
+    return "\n".join(lines)
+
+
+#: A removed mention (marked with NUL, which a post never holds) with the spaces around it.
+_MENTION_SPACES = re.compile(" *(?:\0 *)+")
+
+
+def _tidy_removed(marked: str) -> str:
+    """``marked`` without its removed mentions: one space between two words, none at an
+    end of the line."""
+    return _MENTION_SPACES.sub(
+        lambda m: " " if 0 < m.start() and m.end() < len(marked) else "", marked)
+
+
+def share_links(text: str, *, page_url: str, mentions_shown: str = "",
+                mentions: Mapping[str, str] | None = None) -> list[ShareLink]:
     """One ``ShareLink`` per ``TARGETS``, in that order, for ``text`` (the post) and
-    ``page_url`` (the absolute address of the public profile, for Facebook)."""
-    return [ShareLink(target=t, url=share_url(t, text=text, page_url=page_url))
+    ``page_url`` (the absolute address of the public profile, for Facebook). Each link's
+    text has ``mentions_shown`` (the X accounts the text mentions) replaced by the accounts
+    of its own network, ``mentions[key]`` (``"@a @b"``; none: removed), by
+    ``localise_mentions``."""
+    mentions = mentions or {}
+    return [ShareLink(target=t, mentions=mentions.get(t.key, ""), url=share_url(
+                t, page_url=page_url,
+                text=localise_mentions(text, shown=mentions_shown,
+                                       handles=mentions.get(t.key, ""))))
             for t in TARGETS]

@@ -27,6 +27,7 @@ from django.utils.translation import ngettext_lazy
 
 from withrefugees.accounts.models import Invitation, Membership
 from withrefugees.accounts.rules import officer_local_government_ids
+from withrefugees.campaign import selectors as campaign_selectors
 from withrefugees.campaign.services import local_government_time_zones
 from withrefugees.core.models import AuditEntry
 from withrefugees.places.models import LocalGovernment
@@ -211,12 +212,25 @@ class PostDetail:
     explained_url: str = ""
 
 
+#: Step 2 of a local government with posts recorded but no published signature (withdrawn).
+NOT_LISTED_WITHOUT_SIGNATURE = _(
+    "Posts are recorded, but the public profile lists them only while your local "
+    "government's signature is published.")
+
+
 def post_step(local_government: LocalGovernment) -> StepStatus:
     """Step 2 (Post): done once at least one posted link is visible on the public profile
     (recorded by an officer and not hidden by staff), else not started; links the post kit
-    (one query: ``social.selectors.posted_link_counts``). There is no "in progress": a post
-    either was made and recorded or not."""
+    (one query: ``social.selectors.posted_link_counts``; one more when there are visible
+    links: whether the signature is published, as the profile lists them only then). There
+    is no "in progress": a post either was made and recorded or not."""
     counts = social_selectors.posted_link_counts(local_government)
+    if counts.visible and not campaign_selectors.public_signatures().filter(
+            local_government=local_government).exists():
+        # Not (or no longer) a signatory: its profile lists no posts (profiles.selectors).
+        return StepStatus(NOT_STARTED, NOT_LISTED_WITHOUT_SIGNATURE,
+                          url=reverse("workspace:posted_links", args=[local_government.pk]),
+                          link_text=_("See the posts recorded"))
     detail = PostDetail(
         visible=counts.visible, hidden=counts.hidden,
         kit_url=reverse("workspace:post_kit", args=[local_government.pk]),

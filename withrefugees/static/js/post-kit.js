@@ -1,7 +1,8 @@
 /* The post kit (workspace/post_kit.html): as the officer types, the length on each network
    (WithRefugeesCounter, the bundle of withrefugees/social/assets/post-counter.js: the same
    rules as social/counting.py), the "cut N" messages, the one-line summary that describes
-   the text box and the share links follow the text; "Copy the text" copies it
+   the text box and the share links follow the text (each link with its network's UNHCR
+   accounts in place of the X ones, as social/sharing.py localise_mentions); "Copy the text" copies it
    (navigator.clipboard, else the selection) and says so in a status region. Without this
    script the page works as it is ("Check length" posts the texts back). The messages come
    from the kit's data-msg-* attributes (translated by the server, the same as its own). */
@@ -22,14 +23,44 @@
   function number(n) { return n.toLocaleString("en-US"); }
   function normalise(text) { return text.replace(/\r\n?/g, "\n"); }
   function codePointLength(text) { return Array.from(text).length; }
-  function firstLine(text) { return text.split("\n", 1)[0]; }
+  // "65 points": n in unit (views/post.py AMOUNTS; one form for 1, the other for the rest).
+  function amount(unit, n) {
+    return msg(unit.replace(/_/g, "") + (n === 1 ? "one" : "other"), {n: number(n)});
+  }
+  // As views/post.py over_message: on X also the Japanese characters (2 points each).
+  function overMessage(row, n) {
+    if (row.key === "x") {
+      return msg("overx", {amount: amount(row.unit, n), ja: amount("ja_characters", Math.ceil(n / 2))});
+    }
+    return msg("over", {amount: amount(row.unit, n)});
+  }
+  // As social/sharing.py localise_mentions: the X accounts of the text (shown) replaced by
+  // a network's (handles); with none, removed with the spaces around them, and a line left
+  // blank dropped.
+  var mentionsShown = kit.getAttribute("data-mentions-shown") || "";
+  function localiseMentions(text, shown, handles) {
+    if (!shown || shown === handles || text.indexOf(shown) < 0) return text;
+    if (handles) return text.split(shown).join(handles);
+    var lines = [];
+    text.split("\n").forEach(function (line) {
+      if (line.indexOf(shown) < 0) { lines.push(line); return; }
+      var marked = line.split(shown).join("\u0000");
+      var tidy = marked.replace(/ *(?:\u0000 *)+/g, function (all, offset) {
+        return offset > 0 && offset + all.length < marked.length ? " " : "";
+      });
+      if (tidy.replace(/ /g, "")) lines.push(tidy);
+    });
+    return lines.join("\n");
+  }
 
   function update(section) {
     var box = section.textarea;
     var text = normalise(box.value);
     // Share links: the text as encodeURIComponent writes it (social/sharing.py does the same).
     section.links.forEach(function (link) {
-      link.href = link.getAttribute("data-share-base") + encodeURIComponent(text);
+      var handles = link.getAttribute("data-mentions") || "";
+      link.href = link.getAttribute("data-share-base") +
+        encodeURIComponent(localiseMentions(text, mentionsShown, handles));
     });
     var summary;
     if (codePointLength(text) > maxText) {
@@ -46,16 +77,15 @@
       section.rows.forEach(function (row) {
         var length = lengths[row.key];
         var over = Math.max(0, length - row.limit);
-        var measured = row.key === "youtube_title" ? firstLine(text) : text;
-        var forbidden = row.forbidden && /[<>]/.test(measured);
+        var forbidden = row.forbidden && /[<>]/.test(text);
         var results = [];
         if (over) {
-          results.push(msg("over", {n: number(over)}));
-          if (row.summarised) problems.push(msg("itemover", {network: row.label, n: number(over)}));
+          results.push(overMessage(row, over));
+          problems.push(msg("itemover", {network: row.label, amount: amount(row.unit, over)}));
         }
         if (forbidden) {
           results.push(msg("forbidden"));
-          if (row.summarised) problems.push(msg("itemforbidden", {network: row.label}));
+          problems.push(msg("itemforbidden", {network: row.label}));
         }
         row.length.textContent = number(length);
         row.result.textContent = "";
@@ -133,8 +163,7 @@
         return {
           tr: tr, key: key, limit: parseInt(tr.getAttribute("data-limit"), 10),
           label: tr.querySelector("th").textContent,
-          forbidden: key === "youtube" || key === "youtube_title",
-          summarised: key !== "youtube_title", // as views/post.py NOT_IN_SUMMARY
+          forbidden: key === "youtube", unit: tr.getAttribute("data-unit") || "characters",
           length: tr.querySelector("[data-length]"), result: tr.querySelector("[data-result]")
         };
       }),
@@ -150,6 +179,16 @@
     if (hint) hint.hidden = true;
     textarea.addEventListener("input", function () { update(section); });
   });
+  // Changing the language of the posts reloads them: ask first when a text was edited.
+  var languageForm = document.querySelector("[data-post-language]");
+  if (languageForm) {
+    languageForm.addEventListener("submit", function (event) {
+      var edited = kit.hasAttribute("data-edited") || sections.some(function (section) {
+        return section.textarea.value !== section.textarea.defaultValue;
+      });
+      if (edited && !window.confirm(msg("leave"))) event.preventDefault();
+    });
+  }
   // After a "Check length" with an error, take keyboard and screen-reader users to it.
   var errors = document.getElementById("error-summary");
   if (errors) errors.focus();

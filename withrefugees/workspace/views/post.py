@@ -21,7 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, ngettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -34,15 +34,18 @@ from withrefugees.social import counting, posts, sharing
 from ..access import workspace_required
 
 #: The messages of the counts, shared by the server's page and the script (which fills in
-#: ``%(n)s``, ``%(network)s``, ``%(list)s``, ``%(length)s``, ``%(limit)s`` itself).
+#: ``%(n)s``, ``%(amount)s``, ``%(ja)s``, ``%(network)s``, ``%(list)s``, ``%(length)s``,
+#: ``%(limit)s`` itself). ``<unit>_one``/``<unit>_other``: an amount of one unit (``AMOUNTS``),
+#: for 1 and for other numbers (``amount``: the post languages' plural rule).
 MESSAGES = {
     "fits": _("Fits"),
-    "over": _("Too long: cut %(n)s"),
+    "over": _("Too long: cut %(amount)s"),
+    "over_x": _("Too long: cut %(amount)s (about %(ja)s)"),
     "forbidden": _("Remove < and >: YouTube does not accept them"),
     "summary_x": _("X: %(length)s of %(limit)s."),
     "summary_fits": _("Fits every network."),
     "summary_problems": _("Does not fit: %(list)s."),
-    "item_over": _("%(network)s (cut %(n)s)"),
+    "item_over": _("%(network)s (cut %(amount)s)"),
     "item_forbidden": _("%(network)s (remove < and >)"),
     "separator": pgettext_lazy("between the items of a list", ", "),
     "too_long": _("Too long to count (more than %(max)s characters)."),
@@ -50,7 +53,57 @@ MESSAGES = {
     "copied": _("Copied. Paste it into your post."),
     "copy_failed": _("Could not copy. The text is selected: copy it with Ctrl+C (⌘+C on a "
                      "Mac), or press and hold it on a phone."),
+    "leave": _("Your edits to the posts will be lost. Show the posts in the other language "
+               "anyway?"),
 }
+
+#: The units of "cut N", singular and plural: X counts points (``counting.x_length``), the
+#: YouTube description bytes (UTF-8), the other networks characters; ``ja_characters``:
+#: the Japanese characters an X cut stands for (2 points each: twitter-text's weight).
+AMOUNTS = {
+    "points": ("%(n)s point", "%(n)s points"),
+    "characters": ("%(n)s character", "%(n)s characters"),
+    "bytes": ("%(n)s byte", "%(n)s bytes"),
+    "ja_characters": ("%(n)s Japanese character", "%(n)s Japanese characters"),
+}
+# Marked for translation here (``ngettext`` reads them from AMOUNTS).
+_AMOUNT_STRINGS = (
+    ngettext_lazy("%(n)s point", "%(n)s points", "n"),
+    ngettext_lazy("%(n)s character", "%(n)s characters", "n"),
+    ngettext_lazy("%(n)s byte", "%(n)s bytes", "n"),
+    ngettext_lazy("%(n)s Japanese character", "%(n)s Japanese characters", "n"),
+)
+#: The unit of each network's count (``counting.RULES``); others count characters.
+UNIT_OF = {"x": "points", "youtube": "bytes"}
+
+#: Rules of ``counting.RULES`` the kit does not show: the YouTube title (the post's first
+#: line against 100 characters) is over on almost every post, which is not a video's text.
+NOT_IN_KIT = frozenset({"youtube_title"})
+
+
+def amount(unit: str, n: int) -> str:
+    """``"65 points"``: ``n`` (written out) in ``unit`` (a key of ``AMOUNTS``)."""
+    return ngettext(*AMOUNTS[unit], n) % {"n": number(n)}
+
+
+def over_message(key: str, n: int) -> str:
+    """"Too long: cut 65 points (about 33 Japanese characters)": the cut of ``n`` on the
+    network ``key`` in its unit; on X also the Japanese characters it is (``n``/2 rounded
+    up)."""
+    unit = UNIT_OF.get(key, "characters")
+    if key == "x":
+        return MESSAGES["over_x"] % {"amount": amount(unit, n),
+                                     "ja": amount("ja_characters", -(-n // 2))}
+    return MESSAGES["over"] % {"amount": amount(unit, n)}
+
+
+def amount_messages() -> dict[str, str]:
+    """The ``AMOUNTS`` for the script, translated: ``<unit>_one`` and ``<unit>_other``."""
+    messages = {}
+    for unit, forms_ in AMOUNTS.items():
+        messages[f"{unit}_one"] = ngettext(*forms_, 1)
+        messages[f"{unit}_other"] = ngettext(*forms_, 2)
+    return messages
 
 LANGUAGE_CHOICES = [("ja", _("Japanese")), ("en", _("English"))]
 
@@ -143,6 +196,7 @@ class CountRow:
     limit: int
     limit_shown: str
     unit: str
+    unit_key: str
     fits: bool
     over: int
     forbidden: bool
@@ -170,33 +224,30 @@ class KitSection:
         return capfirst(self.post.title)
 
 
-#: Rows of the table left out of the summary: the YouTube title is the post's first line
-#: only when the post is a video's text, which the table says.
-NOT_IN_SUMMARY = frozenset({"youtube_title"})
-
-
 def count_rows(text: str) -> tuple[list[CountRow], str]:
-    """The counts table of ``text`` and its summary line ("X: 120 of 280. Fits every
-    network." or what does not fit, ``NOT_IN_SUMMARY`` aside). Raises
+    """The counts table of ``text`` (``NOT_IN_KIT`` aside) and its summary line ("X: 120
+    of 280. Fits every network." or every network of the table that does not fit). Raises
     ``counting.TooLong``."""
     rows, problems, x = [], [], None
     for c in counting.counts(text):
-        results, summarised = [], c.rule.key not in NOT_IN_SUMMARY
+        if c.rule.key in NOT_IN_KIT:
+            continue
+        results = []
         if c.over:
-            results.append(MESSAGES["over"] % {"n": number(c.over)})
-            if summarised:
-                problems.append(MESSAGES["item_over"] % {"network": c.rule.label,
-                                                         "n": number(c.over)})
+            results.append(over_message(c.rule.key, c.over))
+            problems.append(MESSAGES["item_over"] % {
+                "network": c.rule.label,
+                "amount": amount(UNIT_OF.get(c.rule.key, "characters"), c.over)})
         if c.forbidden:
             results.append(str(MESSAGES["forbidden"]))
-            if summarised:
-                problems.append(MESSAGES["item_forbidden"] % {"network": c.rule.label})
+            problems.append(MESSAGES["item_forbidden"] % {"network": c.rule.label})
         if c.rule.key == "x":
             x = c
         rows.append(CountRow(
             key=c.rule.key, label=str(c.rule.label), length=number(c.length),
             limit=c.rule.limit, limit_shown=number(c.rule.limit), unit=str(c.rule.unit),
-            fits=c.fits, over=c.over, forbidden=bool(c.forbidden),
+            unit_key=UNIT_OF.get(c.rule.key, "characters"), fits=c.fits, over=c.over,
+            forbidden=bool(c.forbidden),
             result=" ".join(results) if results else str(MESSAGES["fits"])))
     summary = [MESSAGES["summary_x"] % {"length": number(x.length),
                                         "limit": number(x.rule.limit)}] if x else []
@@ -233,8 +284,11 @@ def post_kit(request: HttpRequest, lg) -> HttpResponse:
 
     profile = profile_for(lg)
     profile_url = absolute_url("profiles:profile", language=language, args=[lg.pk])
+    mentions = posts.mentions_by_network()  # {network: "@a @b"}
+    mentions_shown = mentions.get(posts.MENTION_NETWORK, "")  # what {mentions} gives
     ready = posts.ready_posts(language=language, name=post_name(lg, profile, language),
-                              url=profile_url, extra_occasions=extra_occasions(lg))
+                              url=profile_url, extra_occasions=extra_occasions(lg),
+                              mentions=mentions_shown.split())
     data = None
     if request.method == "POST":
         data = request.POST.copy()
@@ -250,7 +304,9 @@ def post_kit(request: HttpRequest, lg) -> HttpResponse:
         if not bound.errors:
             text = counting.normalise_newlines(form.text(post))
             section.rows, section.summary = count_rows(text)
-            section.share = sharing.share_links(text, page_url=profile_url)
+            section.share = sharing.share_links(text, page_url=profile_url,
+                                                mentions_shown=mentions_shown,
+                                                mentions=mentions)
         else:
             section.summary = str(MESSAGES["not_counted"])
         sections.append(section)
@@ -268,5 +324,8 @@ def post_kit(request: HttpRequest, lg) -> HttpResponse:
         "language": language, "language_form": PostLanguageForm(initial={"language": language}),
         "language_name": dict(LANGUAGE_CHOICES)[language], "profile_url": profile_url,
         "signed": signed, "images": images, "has_errors": has_errors,
-        "messages_js": MESSAGES, "max_text": counting.MAX_TEXT,
+        "messages_js": {**MESSAGES, **amount_messages()}, "max_text": counting.MAX_TEXT,
+        "mentions_shown": mentions_shown, "mentions": mentions,
+        "edited": form.is_bound and any(
+            counting.normalise_newlines(form.text(post)) != post.text for post in ready),
     }, status=400 if has_errors else 200)
