@@ -501,9 +501,10 @@ def test_hosts_are_mapped_without_the_idna_package_too(monkeypatch):
 
 @pytest.mark.parametrize("typed", ["https://t.co/AbC123xyz", "t.co/AbC123xyz"])
 def test_an_x_short_link_says_to_open_the_post_and_copy_its_address(typed):
-    with translation.override("en"), pytest.raises(ValidationError) as refused:
-        recognise(typed)
-    message = refused.value.messages[0]
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            recognise(typed)
+        message = refused.value.messages[0]
     assert refused.value.code == "not_a_post"
     assert "short link of X" in message and "address (URL) of the post" in message
     assert "not one of the social networks" not in message
@@ -512,9 +513,10 @@ def test_an_x_short_link_says_to_open_the_post_and_copy_its_address(typed):
 def test_the_how_to_of_a_line_page_does_not_speak_of_a_date():
     """LINE VOOM posts have no clickable date (X's and Facebook's wording): the how-to is
     neutral, the "Copy link" of the post's menu."""
-    with translation.override("en"), pytest.raises(ValidationError) as refused:
-        recognise("https://line.me/R/ti/p/@fuchu_city")
-    message = refused.value.messages[0]
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            recognise("https://line.me/R/ti/p/@fuchu_city")
+        message = refused.value.messages[0]
     assert refused.value.code == "not_a_post" and "LINE" in message
     assert "date" not in message and "Copy link" in message
 
