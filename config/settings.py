@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "withrefugees.places",
     "withrefugees.campaign",
     "withrefugees.social",
+    "withrefugees.events",
     "withrefugees.profiles",
     "withrefugees.workspace",
     # Sign-in by emailed code or password, second factor, sessions (django-allauth).

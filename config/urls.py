@@ -45,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("places/", include("withrefugees.places.urls")),
     path("", include("withrefugees.campaign.urls")),
+    path("", include("withrefugees.events.urls")),
     path("", include("withrefugees.profiles.urls")),
     prefix_default_language=True,
 )

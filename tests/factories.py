@@ -1,5 +1,7 @@
 """factory_boy factories for the campaign models (reference places come from the data)."""
 
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -104,3 +106,67 @@ class SignatureFactory(factory.django.DjangoModelFactory):
     email = "contact@city.fuchu.tokyo.jp"
     website = "https://www.city.fuchu.tokyo.jp/"
     confirmation_nonce = "0" * 32
+
+
+# --- Step 3: events ------------------------------------------------------------------------
+class LandmarkFactory(factory.django.DjangoModelFactory):
+    """A landmark of 府中市 (東京都) with its own point."""
+
+    class Meta:
+        model = "events.Landmark"
+
+    local_government = factory.LazyFunction(lambda: jp("132063"))
+    name_ja = factory.Sequence(lambda n: f"府中の塔{n}")
+    name_en = factory.Sequence(lambda n: f"Fuchu Tower {n}")
+    latitude = 35.6689
+    longitude = 139.4776
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """An approved, timed photo exhibition of 府中市 on 20 June 2027, 10:00–17:00 Tokyo
+    time. ``EventFactory(kind="light_up", landmark=LandmarkFactory())`` for a light-up;
+    ``all_day=True, starts_at=None, ends_at=None`` for an all-day event."""
+
+    class Meta:
+        model = "events.Event"
+
+    local_government = factory.LazyFunction(lambda: jp("132063"))
+    kind = "photo_exhibition"
+    status = "approved"
+    was_approved = factory.LazyAttribute(lambda o: o.status in ("approved", "cancelled"))
+    title_ja = factory.Sequence(lambda n: f"難民写真展{n}")
+    title_en = factory.Sequence(lambda n: f"Refugee photo exhibition {n}")
+    description_ja = "難民の暮らしを伝える写真展です。"
+    description_en = "Photos of refugees' lives."
+    time_zone = "Asia/Tokyo"
+    all_day = False
+    starts_at = datetime.datetime(2027, 6, 20, 1, 0, tzinfo=datetime.UTC)
+    ends_at = datetime.datetime(2027, 6, 20, 8, 0, tzinfo=datetime.UTC)
+    start_date = datetime.date(2027, 6, 20)
+    end_date = factory.LazyAttribute(lambda o: o.start_date)
+    venue = "府中市美術館"
+    address = "東京都府中市浅間町1-3"
+
+
+class SupportRequestFactory(factory.django.DjangoModelFactory):
+    """A new request of 府中市 for 50 posters."""
+
+    class Meta:
+        model = "events.SupportRequest"
+        skip_postgeneration_save = True
+
+    local_government = factory.LazyFunction(lambda: jp("132063"))
+    delivery_address = "〒183-8703 東京都府中市宮西町2-24 府中市役所 総務課"
+    message = "ポスターを50枚お願いします。"
+    language = "ja"
+    items = factory.RelatedFactory("tests.factories.SupportItemFactory",
+                                   factory_related_name="request")
+
+
+class SupportItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.SupportItem"
+
+    kind = "materials"
+    quantity = 50
+    description = "ポスター（A2）"

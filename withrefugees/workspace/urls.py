@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, dashboard, members, post, posted_links, profile
+from .views import account, dashboard, events, members, post, posted_links, profile, support
 
 app_name = "workspace"
 urlpatterns = [
@@ -14,6 +14,23 @@ urlpatterns = [
     path("<int:lg_pk>/post/links/", posted_links.posted_links, name="posted_links"),
     path("<int:lg_pk>/post/links/<int:link_pk>/remove/", posted_links.posted_link_remove,
          name="posted_link_remove"),
+    # Step 3: events (register, edit, submit, cancel, photos and report after the event)
+    # and support requests to UNHCR.
+    path("<int:lg_pk>/events/", events.event_list, name="events"),
+    path("<int:lg_pk>/events/new/", events.event_new, name="event_new"),
+    path("<int:lg_pk>/events/<int:event_pk>/", events.event_edit, name="event_edit"),
+    path("<int:lg_pk>/events/<int:event_pk>/submit/", events.event_submit,
+         name="event_submit"),
+    path("<int:lg_pk>/events/<int:event_pk>/cancel/", events.event_cancel,
+         name="event_cancel"),
+    path("<int:lg_pk>/events/<int:event_pk>/report/", events.event_report,
+         name="event_report"),
+    path("<int:lg_pk>/events/<int:event_pk>/photos/<int:photo_pk>/remove/",
+         events.event_photo_remove, name="event_photo_remove"),
+    path("<int:lg_pk>/support/", support.support_list, name="support_requests"),
+    path("<int:lg_pk>/support/new/", support.support_new, name="support_new"),
+    path("<int:lg_pk>/support/<int:request_pk>/", support.support_detail,
+         name="support_request"),
     path("<int:lg_pk>/officers/<int:membership_pk>/remove/", members.officer_remove,
          name="officer_remove"),
     path("<int:lg_pk>/invitations/<int:invitation_pk>/revoke/", members.invitation_revoke,
