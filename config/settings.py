@@ -231,6 +231,9 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CAMPAIGN_CONTACT_EMAIL = env.str("CAMPAIGN_CONTACT_EMAIL", default="jpntocities@unhcr.org")
+# The domain part of the iCalendar UIDs of events (events.ical): fixed, so that UIDs stay the
+# same when the site's address or port changes (the event's UUID makes each one unique).
+ICAL_UID_DOMAIN = env.str("ICAL_UID_DOMAIN", default="events.cities-withrefugees")
 
 # --- Auth ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -26,7 +26,7 @@ def review_url(signature) -> str:
 
 
 def test_roles_sync_creates_the_reviewer_group_with_exactly_its_permissions():
-    assert roles_sync() == {REVIEWERS: 21}
+    assert roles_sync() == {REVIEWERS: 37}
     assert perms(Group.objects.get(name=REVIEWERS)) == ROLES[REVIEWERS] == {
         "campaign.view_signature", "campaign.view_signatureawaitingreview",
         "campaign.review_signature", "campaign.view_rejectionreason",
@@ -36,7 +36,14 @@ def test_roles_sync_creates_the_reviewer_group_with_exactly_its_permissions():
         "profiles.view_socialaccount", "places.view_localgovernment",
         "social.view_posttemplate", "social.change_posttemplate", "social.view_mention",
         "social.add_mention", "social.change_mention", "social.delete_mention",
-        "social.view_postedlink", "social.change_postedlink"}
+        "social.view_postedlink", "social.change_postedlink",
+        "events.view_event", "events.change_event", "events.view_eventpartner",
+        "events.view_eventphoto", "events.view_landmark", "events.add_landmark",
+        "events.change_landmark", "events.view_supportrequest",
+        "events.change_supportrequest", "events.view_supportitem", "events.view_supportreply",
+        "events.view_reminderschedule", "events.add_reminderschedule",
+        "events.change_reminderschedule", "events.view_remindersent",
+        "events.view_reportedtotal"}
 
 
 def test_roles_sync_is_idempotent_and_undoes_edits_of_the_role():

@@ -5,12 +5,12 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import translation
 
-from tests.factories import SignatureFactory, jp
+from tests.factories import EventFactory, LandmarkFactory, SignatureFactory, jp
 from withrefugees.campaign import tokens
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_NAMESPACES = {"campaign", "profiles", "places"}
+PUBLIC_NAMESPACES = {"campaign", "profiles", "places", "events"}
 POST_ONLY = {"campaign:resend"}  # a button's target, not a page
 
 
@@ -24,6 +24,8 @@ def public_pages() -> list[str]:
     fuchu = SignatureFactory(status="published", published_at=timezone.now()).local_government
     with translation.override("ja"):
         card = cards.card_url(fuchu, profile_for(fuchu))
+    event = EventFactory(local_government=fuchu)
+    EventFactory(local_government=fuchu, kind="light_up", landmark=LandmarkFactory())
     return [
         "/", "/ja/", "/en/", "/ja/statement/", "/en/privacy/",
         "/ja/sign/", f"/en/sign/?lg={jp('342084').pk}", "/ja/sign/sent/", "/en/sign/confirmed/",
@@ -36,6 +38,14 @@ def public_pages() -> list[str]:
         card, f"/ja/signatories/{fuchu.pk}/card-0123456789abcdef.png",
         f"/ja/signatories/{fuchu.pk}/qr.svg", f"/en/signatories/{fuchu.pk}/qr.png",
         f"/ja/signatories/{fuchu.pk}/poster.pdf",
+        # Step 3: the calendar (list, month, filtered), an event, World Refugee Day, feeds.
+        "/ja/events/", "/en/events/?when=past", "/en/events/?view=month&month=2027-06",
+        f"/ja/events/?kind=light_up&lg={fuchu.pk}", f"/ja/events/{event.pk}/",
+        "/en/events/999999999/", "/ja/world-refugee-day/", "/en/world-refugee-day/2027/",
+        "/ja/world-refugee-day/1999/", "/ja/events/calendar.ics",
+        "/en/events/kind/light_up/calendar.ics",
+        f"/ja/events/local-government/{fuchu.pk}/calendar.ics",
+        f"/ja/events/{event.pk}/event.ics",
     ]
 
 

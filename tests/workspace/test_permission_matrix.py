@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import StaffFactory
+from tests.factories import EventFactory, StaffFactory, SupportRequestFactory
 from withrefugees.accounts.models import Invitation, Membership
 from withrefugees.core.models import AuditEntry
 
@@ -31,10 +31,32 @@ def _invitation(lg, email: str, token: str) -> Invitation:
 
 
 @pytest.fixture
-def world(lg, other_lg, officer, other_officer, make_officer, staff, staff_without_totp):
-    """Two cities, each with officers and a pending invitation."""
+def world(lg, other_lg, officer, other_officer, make_officer, staff, staff_without_totp,
+          settings, tmp_path):
+    """Two cities, each with officers and a pending invitation; step 3: each with a draft
+    event, an event that took place (with a photo) and a support request."""
+    from withrefugees.events.models import EventPhoto
+
+    settings.MEDIA_ROOT = tmp_path / "media"
     colleague = make_officer(lg, email="colleague@city.fuchu.tokyo.jp")
-    return {
+    past = {"starts_at": timezone.now() - timedelta(days=3),
+            "ends_at": timezone.now() - timedelta(days=3) + timedelta(hours=2),
+            "start_date": timezone.localdate() - timedelta(days=3)}
+    past_event = EventFactory(local_government=lg, **past)
+    other_past_event = EventFactory(local_government=other_lg, **past)
+    step3 = {
+        "event": EventFactory(local_government=lg, status="draft"),
+        "other_event": EventFactory(local_government=other_lg, status="draft"),
+        "past_event": past_event, "other_past_event": other_past_event,
+        "photo": EventPhoto.objects.create(event=past_event, image="events/photos/a.png",
+                                           alt="会場", credit="© 府中市"),
+        "other_photo": EventPhoto.objects.create(event=other_past_event,
+                                                 image="events/photos/b.png", alt="会場",
+                                                 credit="© 調布市"),
+        "support": SupportRequestFactory(local_government=lg),
+        "other_support": SupportRequestFactory(local_government=other_lg),
+    }
+    return {**step3,
         "lg": lg, "other_lg": other_lg,
         "colleague_membership": Membership.objects.get(user=colleague, local_government=lg),
         "other_membership": Membership.objects.get(user=other_officer,
@@ -48,9 +70,13 @@ def world(lg, other_lg, officer, other_officer, make_officer, staff, staff_witho
 
 def snapshot():
     """What a refused action must not change."""
+    from withrefugees.events.models import Event, EventPhoto, Landmark, SupportRequest
     from withrefugees.profiles.models import Profile, SocialAccount
 
     return (
+        sorted(Event.objects.values_list("pk", "status", "title_ja", "report", "sequence")),
+        sorted(EventPhoto.objects.values_list("pk", flat=True)),
+        Landmark.objects.count(), SupportRequest.objects.count(),
         sorted(Membership.objects.values_list("user_id", "local_government_id")),
         sorted(Invitation.objects.values_list("pk", "status")),
         sorted(Profile.objects.values_list("local_government_id", "introduction_ja",
@@ -70,6 +96,12 @@ def outcome(response) -> str:
         return "allowed"
     return f"HTTP {response.status_code}"
 
+
+EVENT_POST = {"kind": "forum", "title_ja": "難民との対話フォーラム", "start_date": "2027-06-20",
+              "start_time": "14:00", "end_time": "16:00", "time_zone": "Asia/Tokyo",
+              "partners-TOTAL_FORMS": "0", "partners-INITIAL_FORMS": "0"}
+SUPPORT_POST = {"items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0",
+                "items-0-kind": "panels", "items-0-quantity": "10"}
 
 # (name, method, url(world), data(world), expected outcome per actor)
 A, R, L = "allowed", "refused", "login"
@@ -97,6 +129,52 @@ CASES = [
      lambda w: reverse("workspace:invitation_revoke", args=[w["lg"].pk, w["invitation"].pk]),
      lambda w: {},
      dict(anonymous=L, officer=A, other_officer=R, staff_without_totp=R, staff=A)),
+    # Step 3: events and support requests.
+    ("events", "get", lambda w: reverse("workspace:events", args=[w["lg"].pk]), None,
+     dict(anonymous=L, officer=A, other_officer=R, staff_without_totp=R, staff=A)),
+    ("event form", "get", lambda w: reverse("workspace:event_new", args=[w["lg"].pk]), None,
+     dict(anonymous=L, officer=A, other_officer=R, staff_without_totp=R, staff=A)),
+    ("event register", "post", lambda w: reverse("workspace:event_new", args=[w["lg"].pk]),
+     lambda w: EVENT_POST,
+     dict(anonymous=L, officer=A, other_officer=R, staff_without_totp=R, staff=A)),
+    ("event page", "get",
+     lambda w: reverse("workspace:event_edit", args=[w["lg"].pk, w["event"].pk]), None,
+     dict(anonymous=L, officer=A, other_officer=R, staff_without_totp=R, staff=A)),
+    ("event edit", "post",
+     lambda w: reverse("workspace:event_edit", args=[w["lg"].pk, w["event"].pk]),
+     lambda w: EVENT_POST,
+     dict(anonymous=L, officer=A, other_officer=R, staff_without_totp=R, staff=A)),
+    ("event submit", "post",
+     lambda w: reverse("workspace:event_submit", args=[w["lg"].pk, w["event"].pk]),
+     lambda w: {},
+     dict(anonymous=L, officer=A, other_officer=R, staff_without_totp=R, staff=A)),
+    ("event cancel", "post",
+     lambda w: reverse("workspace:event_cancel", args=[w["lg"].pk, w["event"].pk]),
+     lambda w: {"confirm": "yes"},
+     dict(anonymous=L, officer=A, other_officer=R, staff_without_totp=R, staff=A)),
+    ("event report page", "get",
+     lambda w: reverse("workspace:event_report", args=[w["lg"].pk, w["past_event"].pk]),
+     None, dict(anonymous=L, officer=A, other_officer=R, staff_without_totp=R, staff=A)),
+    ("event report", "post",
+     lambda w: reverse("workspace:event_report", args=[w["lg"].pk, w["past_event"].pk]),
+     lambda w: {"action": "report", "report": "来場者120人"},
+     dict(anonymous=L, officer=A, other_officer=R, staff_without_totp=R, staff=A)),
+    ("event photo remove", "post",
+     lambda w: reverse("workspace:event_photo_remove",
+                       args=[w["lg"].pk, w["past_event"].pk, w["photo"].pk]),
+     lambda w: {"confirm": "yes"},
+     dict(anonymous=L, officer=A, other_officer=R, staff_without_totp=R, staff=A)),
+    ("support requests", "get",
+     lambda w: reverse("workspace:support_requests", args=[w["lg"].pk]), None,
+     dict(anonymous=L, officer=A, other_officer=R, staff_without_totp=R, staff=A)),
+    ("support form", "get", lambda w: reverse("workspace:support_new", args=[w["lg"].pk]),
+     None, dict(anonymous=L, officer=A, other_officer=R, staff_without_totp=R, staff=A)),
+    ("support ask", "post", lambda w: reverse("workspace:support_new", args=[w["lg"].pk]),
+     lambda w: SUPPORT_POST,
+     dict(anonymous=L, officer=A, other_officer=R, staff_without_totp=R, staff=A)),
+    ("support request", "get",
+     lambda w: reverse("workspace:support_request", args=[w["lg"].pk, w["support"].pk]),
+     None, dict(anonymous=L, officer=A, other_officer=R, staff_without_totp=R, staff=A)),
     ("my account", "get", lambda w: reverse("workspace:account"), None,
      dict(anonymous=L, officer=A, other_officer=A, staff_without_totp=A, staff=A)),
     ("admin index", "get", lambda w: reverse("admin:index"), None,
@@ -141,6 +219,35 @@ def test_another_citys_record_through_own_url_is_404_and_untouched(client, world
                            {"confirm": "yes"})
     assert response.status_code == 404
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("view, args, data", [
+    ("workspace:event_edit", ["other_event"], EVENT_POST),
+    ("workspace:event_submit", ["other_event"], {}),
+    ("workspace:event_cancel", ["other_event"], {"confirm": "yes"}),
+    ("workspace:event_report", ["other_past_event"], {"action": "report", "report": "x"}),
+    ("workspace:event_photo_remove", ["other_past_event", "other_photo"], {"confirm": "yes"}),
+    ("workspace:event_photo_remove", ["past_event", "other_photo"], {"confirm": "yes"}),
+    ("workspace:support_request", ["other_support"], None),
+])
+def test_another_citys_step3_record_through_own_url_is_404(client, world, view, args, data):
+    client.force_login(world["users"]["officer"])
+    before = snapshot()
+    target = reverse(view, args=[world["lg"].pk, *(world[key].pk for key in args)])
+    assert client.get(target).status_code == 404
+    if data is not None:
+        assert client.post(target, data).status_code == 404
+    assert snapshot() == before
+
+
+def test_forged_local_government_in_the_event_form_registers_for_own_city(client, world):
+    from withrefugees.events.models import Event
+
+    client.force_login(world["users"]["officer"])
+    client.post(reverse("workspace:event_new", args=[world["lg"].pk]),
+                {**EVENT_POST, "local_government": world["other_lg"].pk,
+                 "local_government_id": world["other_lg"].pk})
+    assert Event.objects.get(title_ja="難民との対話フォーラム").local_government == world["lg"]
 
 
 def test_forged_local_government_in_the_profile_form_changes_only_own_profile(client, world):

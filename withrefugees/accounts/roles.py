@@ -45,5 +45,26 @@ ROLES: dict[str, frozenset[str]] = {
         "social.delete_mention",
         "social.view_postedlink",
         "social.change_postedlink",
+        # Step 3: review events (approve, send back: ``events.change_event`` with the rule
+        # events.review_events, through events.services_review), the support queue
+        # (reply, status: ``change_supportrequest``), landmarks (corrected, audited), the
+        # World Refugee Day reminder dates, what was reminded, the reported totals; exports
+        # of events and support requests (rule events.export with the view permissions).
+        "events.view_event",
+        "events.change_event",
+        "events.view_eventpartner",
+        "events.view_eventphoto",
+        "events.view_landmark",
+        "events.add_landmark",
+        "events.change_landmark",
+        "events.view_supportrequest",
+        "events.change_supportrequest",
+        "events.view_supportitem",
+        "events.view_supportreply",
+        "events.view_reminderschedule",
+        "events.add_reminderschedule",
+        "events.change_reminderschedule",
+        "events.view_remindersent",
+        "events.view_reportedtotal",
     }),
 }

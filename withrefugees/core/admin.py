@@ -58,6 +58,11 @@ VERB_LABELS = {
     "show": _("shown again"),
     "accept": _("accepted"),
     "revoke": _("revoked"),
+    "approve": _("approved"),
+    "return": _("sent back with a comment"),
+    "status": _("status changed"),
+    "reply": _("replied"),
+    "set": _("set"),
 }
 
 

@@ -25,6 +25,7 @@ MAIN_NAVIGATION: tuple[NavItem, ...] = (
     NavItem("campaign:sign", _("Sign the statement")),
     NavItem("campaign:directory", _("Signatories")),
     NavItem("campaign:map", _("Map")),
+    NavItem("events:calendar", _("Events")),
     NavItem("campaign:statement", _("The statement")),
 )
 

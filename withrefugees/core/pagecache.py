@@ -1,8 +1,9 @@
 """Whole-page cache of the public pages for anonymous visitors, with explicit invalidation.
 
 What is cached: the ``200`` answer to an anonymous ``GET`` (a ``HEAD`` is answered from it
-too) of one of ``CACHED_VIEWS`` (home, statement, privacy notice, directory, map, a profile).
-The key is the generation (below), scheme, host, path (its ``/ja/`` or ``/en/`` prefix is the
+too) of one of ``CACHED_VIEWS`` (home, statement, privacy notice, directory, map, a profile,
+the events calendar, an event, World Refugee Day of a year, the iCalendar feeds). The key
+is the generation (below), scheme, host, path (its ``/ja/`` or ``/en/`` prefix is the
 language), the query string with its parameters sorted, and the ``tz`` cookie (pages may show
 times in the reader's zone: ``core.middleware.TimezoneMiddleware``).
 
@@ -55,6 +56,10 @@ logger = logging.getLogger(__name__)
 CACHED_VIEWS = frozenset({
     "campaign:home", "campaign:statement", "campaign:privacy", "campaign:directory",
     "campaign:map", "profiles:profile",
+    # Step 3: the calendar, an event, World Refugee Day of a year, the iCalendar feeds (the
+    # redirect to the latest World Refugee Day is not a 200 and is never stored).
+    "events:calendar", "events:event", "events:world_refugee_day",
+    "events:feed_all", "events:feed_kind", "events:feed_local_government", "events:feed_event",
 })
 GENERATION_KEY = "pagecache:generation"
 GENERATION_CHECK_SECONDS = 1.0

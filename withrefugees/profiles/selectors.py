@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from withrefugees.campaign import selectors as campaign_selectors
 from withrefugees.core.models import CONTENT_LANGUAGES
+from withrefugees.events import selectors as events_selectors
 from withrefugees.places.models import LocalGovernment
 from withrefugees.social import selectors as social_selectors
 
@@ -136,11 +137,8 @@ class ProfilePage:
         return bool(self.sections) and self.sections[0].done
 
 
-#: Steps 3–4, shown as not started until their apps provide a section.
+#: Step 4, shown as not started until its app provides a section.
 LATER_STEPS = (
-    ("act", 3, _("Act with UNHCR"),
-     _("Hold events such as the blue light-up of landmarks on World Refugee Day (20 June), "
-       "photo exhibitions, film screenings and forums.")),
     ("pledge", 4, _("Pledge"),
      _("Connect your local action to the Global Compact on Refugees with a pledge, and "
        "report its progress.")),
@@ -204,12 +202,13 @@ def post_section(local_government: LocalGovernment, profile: Profile, *,
 def profile_page(pk: int) -> ProfilePage:
     """The public profile page of the local government ``pk``, signatory or not (three
     queries whatever the profile holds; one more for a signature from the campaign's
-    records, whose sources are read with it, and one more when a signatory has posted links
-    the public sees, however many). Raises ``LocalGovernment.DoesNotExist`` for an
-    unknown ``pk`` and for a place typed in by a signer (``source=submitted``) that has no
-    published signature."""
+    records, whose sources are read with it, one more when a signatory has posted links
+    the public sees, however many, and one more when it has public events, however many).
+    Raises ``LocalGovernment.DoesNotExist`` for an unknown ``pk`` and for a place typed in
+    by a signer (``source=submitted``) that has no published signature."""
     lg = (local_governments_with_profile()
-          .annotate(has_public_posted_links=social_selectors.has_public_posted_links())
+          .annotate(has_public_posted_links=social_selectors.has_public_posted_links(),
+                    has_public_events=events_selectors.has_public_events())
           .get(pk=pk))
     profile = profile_for(lg)
     language = (get_language() or CONTENT_LANGUAGES[0])[:2]
@@ -224,6 +223,12 @@ def profile_page(pk: int) -> ProfilePage:
     sections.append(StepSection(key="post", number=2, title=_("Post"),
                                 status="done" if post.done else "not_started",
                                 template="profiles/sections/post.html", data=post))
+    # Step 3: its public events (signatory or not: UNHCR approved each one), with the
+    # landmarks it lit on World Refugee Day.
+    act = events_selectors.local_government_events(lg)
+    sections.append(StepSection(key="act", number=3, title=_("Act with UNHCR"),
+                                status=act.status, template="profiles/sections/act.html",
+                                data=act))
     sections += [StepSection(key=key, number=number, title=title, status="not_started",
                              template="profiles/sections/not_started.html", data=about)
                  for key, number, title, about in LATER_STEPS]

@@ -4,8 +4,8 @@ its own time zone, and its recent activity from the audit trail.
 
 Steps are a list of descriptors (``STEPS``): each names the step and a *provider*, a function
 ``(local_government) -> StepStatus``. Step 1's provider reads the signatures, step 2's the
-posted links (``social.selectors``); steps 3–4 have none yet and show as "not started" with a
-link to the page that explains them. When a step
+posted links (``social.selectors``), step 3's the events (``events.selectors``); step 4 has
+none yet and shows as "not started" with a link to the page that explains it. When a step
 app exists, it gives its provider (e.g. ``social.selectors.workspace_step``) and the
 descriptor points to it: the dashboard and its template do not change.
 """
@@ -30,6 +30,7 @@ from withrefugees.accounts.rules import officer_local_government_ids
 from withrefugees.campaign import selectors as campaign_selectors
 from withrefugees.campaign.services import local_government_time_zones
 from withrefugees.core.models import AuditEntry
+from withrefugees.events import selectors as events_selectors
 from withrefugees.places.models import LocalGovernment
 from withrefugees.profiles.selectors import profile_for
 from withrefugees.social import selectors as social_selectors
@@ -246,6 +247,56 @@ def post_step(local_government: LocalGovernment) -> StepStatus:
                       link_text=_("Open the post kit"), detail=detail)
 
 
+@dataclass(frozen=True)
+class ActDetail:
+    """Step 3 for the workspace: ``counts`` (``events.selectors.ActCounts``: the events by
+    status), ``events_url`` (the events in the workspace), ``new_url`` (register one),
+    ``calendar_url`` (the public calendar filtered by the local government),
+    ``explained_url`` (the public page that explains the steps)."""
+
+    counts: events_selectors.ActCounts
+    events_url: str = ""
+    new_url: str = ""
+    calendar_url: str = ""
+    explained_url: str = ""
+
+
+def act_step(local_government: LocalGovernment) -> StepStatus:
+    """Step 3 (Act with UNHCR): done once an event is approved (public); in progress while
+    one was sent back, awaits review or is a draft (in that order: what needs the officers
+    first); else not started. Links the events of the workspace (one query:
+    ``events.selectors.act_counts``)."""
+    pk = local_government.pk
+    counts = events_selectors.act_counts(local_government)
+    detail = ActDetail(
+        counts=counts, events_url=reverse("workspace:events", args=[pk]),
+        new_url=reverse("workspace:event_new", args=[pk]),
+        calendar_url=f"{reverse('events:calendar')}?lg={pk}",
+        explained_url=reverse("campaign:home") + "#steps-title")
+    if counts.approved:
+        summary = ngettext_lazy("%(n)d event approved by UNHCR and shown in the calendar.",
+                                "%(n)d events approved by UNHCR and shown in the calendar.",
+                                "n") % {"n": counts.approved}
+        return StepStatus(DONE, summary, url=detail.events_url,
+                          link_text=_("See your events"), detail=detail)
+    if counts.returned:
+        return StepStatus(IN_PROGRESS, _("UNHCR sent an event back with a comment: change it "
+                                         "and submit it again."),
+                          url=detail.events_url, link_text=_("See your events"),
+                          detail=detail)
+    if counts.submitted:
+        return StepStatus(IN_PROGRESS, _("An event is awaiting UNHCR's review."),
+                          url=detail.events_url, link_text=_("See your events"),
+                          detail=detail)
+    if counts.draft:
+        return StepStatus(IN_PROGRESS, _("An event is saved as a draft: submit it to UNHCR "
+                                         "when it is ready."),
+                          url=detail.events_url, link_text=_("See your events"),
+                          detail=detail)
+    return StepStatus(NOT_STARTED, _("No event registered yet."), url=detail.events_url,
+                      link_text=_("Register an event"), detail=detail)
+
+
 STEPS: tuple[StepDescriptor, ...] = (
     StepDescriptor("sign", 1, _("Sign"),
                    _("Sign the Cities #WithRefugees statement online. UNHCR checks it and "
@@ -256,7 +307,8 @@ STEPS: tuple[StepDescriptor, ...] = (
                    provider=post_step, template="workspace/steps/post.html"),
     StepDescriptor("act", 3, _("Act with UNHCR"),
                    _("Hold events such as the blue light-up of landmarks on World Refugee "
-                     "Day (20 June), photo exhibitions, film screenings and forums.")),
+                     "Day (20 June), photo exhibitions, film screenings and forums."),
+                   provider=act_step, template="workspace/steps/act.html"),
     StepDescriptor("pledge", 4, _("Pledge"),
                    _("Connect your local action to the Global Compact on Refugees with a "
                      "pledge, and report its progress.")),
@@ -357,6 +409,22 @@ ACTION_TEXTS: dict[str, str | Promise] = {
     "posted_link.remove": _("removed the address of a post"),
     "posted_link.hide": _("hid the address of a post"),
     "posted_link.show": _("showed the address of a post again"),
+    # Step 3 (events.services).
+    "event.create": _("registered an event"),
+    "event.update": _("changed an event"),
+    "event.submit": _("submitted an event to UNHCR"),
+    "event.approve": _("approved an event"),
+    "event.return": _("sent an event back with a comment"),
+    "event.cancel": _("cancelled an event"),
+    "event.report": _("wrote the report after an event"),
+    "event.seed": _("added a light-up from the campaign's records"),
+    "event_photo.add": _("added a photo of an event"),
+    "event_photo.remove": _("removed a photo of an event"),
+    "landmark.create": _("added a landmark"),
+    "landmark.seed": _("added a landmark from the campaign's records"),
+    "support_request.create": _("asked UNHCR for support"),
+    "support_request.reply": _("answered a request for support"),
+    "support_request.status": _("changed the status of a request for support"),
 }
 #: A membership change the officer made about themselves.
 JOINED = _("joined as an officer")
@@ -397,7 +465,8 @@ def _names_local_government(lg_pk: int) -> Q:
 def activity_entries(local_government: LocalGovernment, *,
                      limit: int = 20) -> list[AuditEntry]:
     """The latest ``limit`` audit rows about the local government's records, newest first,
-    with their actors: its signatures, its profile, its posted links, its memberships and
+    with their actors: its signatures, its profile, its posted links, its events (their
+    photos are audited on them), landmarks and support requests, its memberships and
     invitations
     (current ones by id; deleted ones by the local government named in their changes).
     One query, whatever the number of rows, officers or signatures. Never another local
@@ -406,8 +475,12 @@ def activity_entries(local_government: LocalGovernment, *,
     signature_model = local_government.signatures.model
     profile_model = type(profile_for(local_government))
     posted_links = social_selectors.posted_link_ids(lg_pk)
+    events = events_selectors.event_ids(lg_pk)
+    landmarks = events_selectors.landmark_ids(lg_pk)
+    support = events_selectors.support_request_ids(lg_pk)
     kinds = ContentType.objects.get_for_models(Membership, Invitation, signature_model,
-                                               profile_model, posted_links.model)
+                                               profile_model, posted_links.model,
+                                               events.model, landmarks.model, support.model)
     ct = {model._meta.model_name: content_type for model, content_type in kinds.items()}
     profile_ids = _as_ids(profile_model.objects.filter(local_government_id=lg_pk))
     where = (
@@ -423,6 +496,12 @@ def activity_entries(local_government: LocalGovernment, *,
         | (Q(content_type=ct["postedlink"])
            & (Q(object_id__in=_as_ids(posted_links))
               | _names_local_government(lg_pk)))
+        | (Q(content_type=ct[events.model._meta.model_name])
+           & (Q(object_id__in=_as_ids(events)) | _names_local_government(lg_pk)))
+        | (Q(content_type=ct[landmarks.model._meta.model_name])
+           & Q(object_id__in=_as_ids(landmarks)))
+        | (Q(content_type=ct[support.model._meta.model_name])
+           & (Q(object_id__in=_as_ids(support)) | _names_local_government(lg_pk)))
     )
     return list(AuditEntry.objects.filter(where).select_related("actor")
                 .order_by("-at", "-pk")[:limit])

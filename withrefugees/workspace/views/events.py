@@ -1,31 +1,296 @@
-"""Step 3 in the workspace: the events of a local government (stubs until built)."""
+"""Step 3 in the workspace: the events of a local government. Its officers (and staff with a
+second factor) register an event (a draft), edit it, submit it to UNHCR, cancel it, and after
+it add a short report and photos. Gate ``events.edit_events`` for every page.
 
-from django.http import Http404
+Every write goes through ``events.services`` (checked again there, audited). An event or
+photo id in the URL is looked up within the local government of the URL
+(``events.selectors_officer.event_of``): another city's id is a 404 and is never acted on.
+Actions that change state take a POST; ``event_submit`` answers a GET with 405 and a page
+that explains where the button is; cancelling and removing a photo ask first (GET shows the
+question). A form with errors is shown again with what was typed (HTTP 400); a chosen file
+must be chosen again, which the page says."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from withrefugees.core.validators import without_control_characters
+from withrefugees.events import selectors_officer, services
+from withrefugees.events.forms import (
+    EventForm,
+    PhotoForm,
+    ReportForm,
+    add_service_errors,
+    partner_formset,
+)
+from withrefugees.events.validation import light_up_warning
+
+from ..access import workspace_required
+
+RULE = "events.edit_events"
+EDITABLE = {str(s) for s in services.EDITABLE}
+SUBMITTABLE = {str(s) for s in services.SUBMITTABLE}
+CANCELLABLE = {str(s) for s in services.CANCELLABLE}
 
 
-def event_list(request, lg_pk: int):
-    raise Http404
+def _event_or_404(lg, event_pk: int):
+    event = selectors_officer.event_of(lg, event_pk)
+    if event is None:
+        raise Http404("No such event here.")
+    return event
 
 
-def event_new(request, lg_pk: int):
-    raise Http404
+def _next_steps(event, now=None) -> dict:
+    """What an officer can do with ``event`` now (for the list and the event's page)."""
+    started = selectors_officer.event_has_started(event, now)
+    return {
+        "editable": event.status in EDITABLE,
+        "submittable": event.status in SUBMITTABLE,
+        "cancellable": event.status in CANCELLABLE,
+        "after_event": started and event.status != "cancelled",
+        "started": started,
+        "public": event.is_public,
+    }
 
 
-def event_edit(request, lg_pk: int, event_pk: int):
-    raise Http404
+@require_http_methods(["GET", "HEAD"])
+@workspace_required(RULE)
+def event_list(request: HttpRequest, *, lg) -> HttpResponse:
+    """The local government's events, latest first, each with its status in words, UNHCR's
+    comment on one sent back, and what to do next; then its support requests with their
+    status and UNHCR's replies. A fixed number of queries whatever the number of rows."""
+    events = list(selectors_officer.officer_events(lg))
+    rows = [{"event": event, "next": _next_steps(event),
+             "warning": light_up_warning(event.kind, event.start_date, event.end_date)}
+            for event in events]
+    return render(request, "workspace/events/list.html", {
+        "lg": lg, "workspace_page": "events", "rows": rows,
+        "support_requests": list(selectors_officer.officer_support_requests(lg)[:20]),
+    })
 
 
-def event_submit(request, lg_pk: int, event_pk: int):
-    raise Http404
+def _form_page(request, lg, *, form, partners, event=None, status=200, other_errors=()):
+    has_errors = form.is_bound and status == 400
+    uploaded = request.FILES.get("image") if has_errors else None
+    if uploaded:
+        attrs = form.fields["image"].widget.attrs
+        attrs["aria-describedby"] = " ".join(
+            filter(None, [attrs.get("aria-describedby"), f"{form['image'].auto_id}_again"]))
+    warning = form.warning if form.is_bound else (
+        light_up_warning(event.kind, event.start_date, event.end_date) if event else None)
+    return render(request, "workspace/events/form.html", {
+        "lg": lg, "workspace_page": "events", "form": form, "partners": partners,
+        "event": event, "has_errors": has_errors, "other_errors": list(other_errors),
+        "uploaded_name": uploaded.name[:100] if uploaded else "",
+        "warning": warning, "next": _next_steps(event) if event else None,
+        "tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }, status=status)
 
 
-def event_cancel(request, lg_pk: int, event_pk: int):
-    raise Http404
+def _save_messages(request, event, form, *, created: bool, submitted: bool) -> None:
+    if submitted:
+        messages.success(request, _("The event has been saved and sent to UNHCR for review. "
+                                    "You will see UNHCR's answer here."))
+    elif created:
+        messages.success(request, _("The event has been saved as a draft. Submit it to "
+                                    "UNHCR when it is ready."))
+    elif event.status == "approved":
+        messages.success(request, _("Your changes have been saved. The event stays public "
+                                    "with them; UNHCR is told that it changed."))
+    else:
+        messages.success(request, _("Your changes have been saved."))
+    if form.warning is not None:
+        messages.warning(request, form.warning.message)
 
 
-def event_report(request, lg_pk: int, event_pk: int):
-    raise Http404
+@require_http_methods(["GET", "HEAD", "POST"])
+@workspace_required(RULE)
+def event_new(request: HttpRequest, *, lg) -> HttpResponse:
+    """GET: an empty form (time zone: the local government's). POST: ``event_create`` (a
+    draft; with ``submit_now`` also ``event_submit``), then the event's page with a message
+    (and the light-up date warning, if any)."""
+    data = request.POST if request.method == "POST" else None
+    form = EventForm(data, request.FILES if data is not None else None, local_government=lg)
+    partners = partner_formset(None, data)
+    if data is None:
+        return _form_page(request, lg, form=form, partners=partners)
+    other_errors: list[str] = []
+    if all([form.is_valid(), partners.is_valid()]):
+        try:
+            event = services.event_create(local_government=lg, actor=request.user,
+                                          data=form.to_input(partners.partners()),
+                                          image=form.cleaned_data.get("image") or None)
+            submitted = False
+            if request.POST.get("submit_now"):
+                services.event_submit(event=event, actor=request.user)
+                submitted = True
+        except ValidationError as exc:
+            other_errors = form.add_service_errors(exc)
+        else:
+            _save_messages(request, event, form, created=True, submitted=submitted)
+            return redirect("workspace:event_edit", lg.pk, event.pk)
+    return _form_page(request, lg, form=form, partners=partners, status=400,
+                      other_errors=other_errors)
 
 
-def event_photo_remove(request, lg_pk: int, event_pk: int, photo_pk: int):
-    raise Http404
+@require_http_methods(["GET", "HEAD", "POST"])
+@workspace_required(RULE)
+def event_edit(request: HttpRequest, event_pk: int, *, lg) -> HttpResponse:
+    """GET: the event's page: its status, UNHCR's comment, what to do next, and the form
+    with its values (a cancelled event is shown without the form). POST: ``event_update``
+    (an approved event stays public, marked changed), then back here with a message."""
+    event = _event_or_404(lg, event_pk)
+    data = request.POST if request.method == "POST" else None
+    form = EventForm(data, request.FILES if data is not None else None, local_government=lg,
+                     event=event)
+    partners = partner_formset(event, data)
+    if data is None:
+        return _form_page(request, lg, form=form, partners=partners, event=event)
+    other_errors: list[str] = []
+    if event.status not in EDITABLE:
+        other_errors = [_("This event is %(status)s and can no longer be edited.")
+                        % {"status": event.get_status_display()}]
+    elif all([form.is_valid(), partners.is_valid()]):
+        cleaned = form.cleaned_data
+        image = services.UNSET
+        if cleaned.get("image"):
+            image = cleaned["image"]
+        elif cleaned.get("image_remove"):
+            image = None
+        try:
+            event = services.event_update(event=event, actor=request.user,
+                                          data=form.to_input(partners.partners()),
+                                          image=image)
+            submitted = False
+            if request.POST.get("submit_now") and event.status in SUBMITTABLE:
+                event = services.event_submit(event=event, actor=request.user)
+                submitted = True
+        except ValidationError as exc:
+            other_errors = form.add_service_errors(exc)
+        else:
+            _save_messages(request, event, form, created=False, submitted=submitted)
+            return redirect("workspace:event_edit", lg.pk, event.pk)
+    return _form_page(request, lg, form=form, partners=partners, event=event, status=400,
+                      other_errors=other_errors)
+
+
+def _post_only(request, lg, event) -> HttpResponse:
+    response = render(request, "workspace/events/post_only.html", {
+        "lg": lg, "workspace_page": "events", "event": event}, status=405)
+    response["Allow"] = "POST"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@workspace_required(RULE)
+def event_submit(request: HttpRequest, event_pk: int, *, lg) -> HttpResponse:
+    """POST: send the event (a draft or one sent back) to UNHCR (``event_submit``), then the
+    list with a message. GET: 405 with a page that points to the button."""
+    event = _event_or_404(lg, event_pk)
+    if request.method != "POST":
+        return _post_only(request, lg, event)
+    try:
+        services.event_submit(event=event, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("“%(title)s” has been sent to UNHCR for review.")
+                         % {"title": event})
+    return redirect("workspace:events", lg.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@workspace_required(RULE)
+def event_cancel(request: HttpRequest, event_pk: int, *, lg) -> HttpResponse:
+    """GET (or a POST without ``confirm=yes``): a page that asks, with an optional reason.
+    POST with ``confirm=yes``: ``event_cancel``; an approved event stays on the public
+    calendar, marked cancelled."""
+    event = _event_or_404(lg, event_pk)
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        return render(request, "workspace/events/cancel.html", {
+            "lg": lg, "workspace_page": "events", "event": event,
+            "cancellable": event.status in CANCELLABLE})
+    reason = without_control_characters(request.POST.get("reason", "")[:1000]).strip()
+    try:
+        services.event_cancel(event=event, actor=request.user, note=reason)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("“%(title)s” has been cancelled.") % {"title": event})
+    return redirect("workspace:events", lg.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@workspace_required(RULE)
+def event_report(request: HttpRequest, event_pk: int, *, lg) -> HttpResponse:
+    """After the event: the report (POST ``action=report``: ``event_report_save``) and the
+    photos (POST ``action=photo``: ``event_photo_add``; each listed with a link to remove
+    it). Before the event starts, or for a cancelled event, the page says why there is
+    nothing to add (a POST is refused with 400)."""
+    event = _event_or_404(lg, event_pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    report_form = ReportForm(request.POST if action == "report" else None,
+                             initial={"report": event.report})
+    photo_form = PhotoForm(request.POST if action == "photo" else None,
+                           request.FILES if action == "photo" else None)
+    next_steps = _next_steps(event)
+    status = 200
+    other_errors: list[str] = []
+    if request.method == "POST":
+        status = 400
+        if not next_steps["after_event"]:
+            other_errors = [_("The report and photos can be added once the event has "
+                              "started (and not to a cancelled event).")]
+        elif action == "report" and report_form.is_valid():
+            try:
+                services.event_report_save(event=event, actor=request.user,
+                                           report=report_form.cleaned_data["report"])
+            except ValidationError as exc:
+                other_errors = add_service_errors(report_form, exc)
+            else:
+                messages.success(request, _("The report has been saved."))
+                return redirect("workspace:event_report", lg.pk, event.pk)
+        elif action == "photo" and photo_form.is_valid():
+            data = photo_form.cleaned_data
+            try:
+                services.event_photo_add(event=event, actor=request.user,
+                                         image=data["image"], alt=data["alt"],
+                                         credit=data["credit"])
+            except ValidationError as exc:
+                other_errors = add_service_errors(photo_form, exc)
+            else:
+                messages.success(request, _("The photo has been added."))
+                return redirect("workspace:event_report", lg.pk, event.pk)
+        elif action not in ("report", "photo"):
+            other_errors = [_("Nothing was saved: use one of the buttons on this page.")]
+    uploaded = request.FILES.get("image") if status == 400 and action == "photo" else None
+    return render(request, "workspace/events/report.html", {
+        "lg": lg, "workspace_page": "events", "event": event, "next": next_steps,
+        "report_form": report_form, "photo_form": photo_form, "action": action,
+        "other_errors": other_errors, "photos": list(event.photos.all()),
+        "uploaded_name": uploaded.name[:100] if uploaded else "",
+        "has_errors": status == 400,
+    }, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@workspace_required(RULE)
+def event_photo_remove(request: HttpRequest, event_pk: int, photo_pk: int, *,
+                       lg) -> HttpResponse:
+    """GET (or a POST without ``confirm=yes``): a page that asks, with the photo. POST with
+    ``confirm=yes``: ``event_photo_remove``, then the report page. Another event's photo:
+    404."""
+    event = _event_or_404(lg, event_pk)
+    photo = selectors_officer.photo_of(event, photo_pk)
+    if photo is None:
+        raise Http404("No such photo here.")
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        return render(request, "workspace/events/photo_remove.html", {
+            "lg": lg, "workspace_page": "events", "event": event, "photo": photo})
+    services.event_photo_remove(photo=photo, actor=request.user)
+    messages.success(request, _("The photo has been removed."))
+    return redirect("workspace:event_report", lg.pk, event.pk)

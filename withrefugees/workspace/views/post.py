@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods
 
 from withrefugees.core.forms import AccessibleForm
 from withrefugees.core.mail import absolute_url
+from withrefugees.events import posts as event_posts
 from withrefugees.profiles.cards import card_url, is_signatory
 from withrefugees.profiles.selectors import profile_for
 from withrefugees.social import counting, posts, sharing
@@ -256,10 +257,10 @@ def count_rows(text: str) -> tuple[list[CountRow], str]:
     return rows, " ".join(summary)
 
 
-def extra_occasions(lg) -> list[posts.ExtraOccasion]:
-    """Posts about the approved events and pledges of ``lg``: none until steps 3 and 4
-    exist (their selectors will give one ``ExtraOccasion`` each)."""
-    return []
+def extra_occasions(lg, language: str) -> list[posts.ExtraOccasion]:
+    """Posts about the approved events (``events.posts.post_occasions``: coming, or held in
+    the last days) and, once step 4 exists, the pledges of ``lg``, in ``language``."""
+    return event_posts.post_occasions(lg, language=language)
 
 
 def post_name(lg, profile, language: str) -> str:
@@ -287,7 +288,7 @@ def post_kit(request: HttpRequest, lg) -> HttpResponse:
     mentions = posts.mentions_by_network()  # {network: "@a @b"}
     mentions_shown = mentions.get(posts.MENTION_NETWORK, "")  # what {mentions} gives
     ready = posts.ready_posts(language=language, name=post_name(lg, profile, language),
-                              url=profile_url, extra_occasions=extra_occasions(lg),
+                              url=profile_url, extra_occasions=extra_occasions(lg, language),
                               mentions=mentions_shown.split())
     data = None
     if request.method == "POST":

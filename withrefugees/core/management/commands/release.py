@@ -4,7 +4,8 @@ workers start (servers and workers never migrate).
 Steps, in order (each a management command of the app that owns it, so core imports no
 app): ``upgrade_legacy_accounts`` (a database from before the accounts app, see
 ``accounts.legacy``) → ``migrate`` → ``createcachetable`` → ``load_reference_data`` →
-``load_campaign_data`` → ``load_signatory_records`` → ``sync_roles``. Every step is
+``load_campaign_data`` → ``load_signatory_records`` → ``load_lightup_records`` →
+``sync_roles``. Every step is
 idempotent: a second run changes nothing.
 
 Runs started together (two servers or deploy scripts) are serialised, so the second waits
@@ -65,7 +66,7 @@ def release_lock(alias: str = DEFAULT_DB_ALIAS) -> Iterator[str]:
 class Command(BaseCommand):
     help = ("Release step of a deploy, run once before starting servers and workers: "
             "upgrade an old database, migrate, create the cache table, load reference and "
-            "campaign data, sync staff roles. Safe to start concurrently.")
+            "campaign data and records, sync staff roles. Safe to start concurrently.")
 
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
@@ -79,6 +80,7 @@ class Command(BaseCommand):
             call_command("load_reference_data", verbosity=verbosity)
             call_command("load_campaign_data", verbosity=verbosity)
             call_command("load_signatory_records", verbosity=verbosity)
+            call_command("load_lightup_records", verbosity=verbosity)
             call_command("sync_roles", verbosity=verbosity)
         public_pages_changed()  # loaded data shows on cached public pages (core.pagecache)
         if verbosity:
