@@ -127,7 +127,7 @@ def test_feed_is_read_back_exactly_by_ical_js(client, events, tmp_path):
     assert sorted(parsed["timezones"]) == ["America/New_York", "Asia/Tokyo"]
     by_uid = {e["uid"]: e for e in parsed["events"]}
     shown = ["tokyo", "new_york", "all_day", "updated", "cancelled", "recent_past"]
-    assert set(by_uid) == {f"{events[k].uid}@testserver" for k in shown}
+    assert set(by_uid) == {f"{events[k].uid}@events.cities-withrefugees" for k in shown}
 
     tokyo = by_uid[ical.uid_for(events["tokyo"])]
     assert tokyo["summary"] == LONG_JA_TITLE  # long enough to be folded
@@ -235,7 +235,7 @@ def test_uid_is_stable_and_domain_can_be_set(events, settings):
     event.title_ja = "変更"
     event.sequence += 1
     event.save()
-    assert ical.uid_for(event) == first == f"{event.uid}@testserver"
+    assert ical.uid_for(event) == first == f"{event.uid}@events.cities-withrefugees"
     settings.ICAL_UID_DOMAIN = "withrefugees.example"
     assert ical.uid_for(event) == f"{event.uid}@withrefugees.example"
 
