@@ -176,3 +176,19 @@ def test_an_officer_is_not_asked_for_a_second_factor(client):
     response = confirm_code(client, emailed_code())
     assert response["Location"] == "/ja/workspace/"
     assert signed_in_user_id(client) == str(officer.pk)
+
+
+@pytest.mark.parametrize("query", ["status__regex=(", "email__iregex=[",
+                                   "local_government__name__regex=*"])
+def test_regular_expressions_in_an_admin_list_address_are_refused_not_a_500(superuser, query):
+    """A malformed regular expression reached the database as is (500 on SQLite and
+    PostgreSQL): every admin page refuses ``__regex``/``__iregex`` lookups, as Django's
+    changelist refuses lookups it cannot apply (``?e=1``)."""
+    give_totp(superuser)
+    client = Client()
+    client.force_login(superuser)
+    for path in ["/ja/admin/campaign/signature/", "/ja/admin/events/event/",
+                 "/ja/admin/events/event/export/csv/"]:
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 302, path
+        assert response["Location"] == f"{path}?e=1"

@@ -58,7 +58,9 @@ def test_staff_see_the_queue_and_approve_on_the_review_page(staff_client, submit
     assert list(page.context["cl"].result_list) == [submitted]
     review = staff_client.get(review_url(submitted))
     assert review.status_code == 200 and submitted.title_ja in review.content.decode()
-    response = staff_client.post(review_url(submitted), {"decision": "approve"})
+    version = review.context["form"]["version"].value()
+    response = staff_client.post(review_url(submitted), {"decision": "approve",
+                                                         "version": version})
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == "approved" and submitted.was_approved

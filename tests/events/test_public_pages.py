@@ -233,7 +233,7 @@ def test_event_page_in_the_events_time_zone_with_the_zone_named(client):
                  f'href="/en/events/{event.pk}/event.ics"', "Fuchu City (Tokyo)"):
         assert text in body, text
     ja = get(client, f"/ja/events/{event.pk}/")
-    assert "2027年6月20日" in ja and "10:00–17:00" in ja and event.title_ja in ja
+    assert "2027年6月20日" in ja and "10:00～17:00" in ja and event.title_ja in ja
     assert "難民の暮らしを伝える写真展です。" in ja
 
 
@@ -262,7 +262,7 @@ def test_all_day_and_year_only_events(client):
     assert '<time datetime="2021">' in body
     assert 'href="https://example.org/a"' in body and 'href="https://example.org/b"' in body
     assert "javascript:" not in body.split("<h2 id=\"sources-title\">")[1]
-    assert '<p class="record-note" lang="en">listed in the release of 2021-06-10</p>' in body
+    assert '<q lang="en">listed in the release of 2021-06-10</q>' in body
     assert "(approximate: the point of the local government" in body
     assert 'href="/en/world-refugee-day/2021/"' in body
     data = json.loads(JSONLD.search(body)[1])

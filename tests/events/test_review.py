@@ -45,8 +45,7 @@ def test_staff_approve_a_submitted_event(staff, submitted, officer, make_officer
     accepted_invitation(english, lg, "en")
     event = review.event_approve(event=submitted, actor=staff, note="looks good")
     event.refresh_from_db()
-    assert (event.status, event.was_approved, event.changed_since_review) == (
-        "approved", True, False)
+    assert (event.status, event.was_approved) == ("approved", True)
     assert event.reviewed_at is not None and event.is_public
     row = audit_history(event).get()
     assert (row.action, row.actor, row.from_state, row.to_state, row.note) == (
@@ -61,20 +60,9 @@ def test_staff_approve_a_submitted_event(staff, submitted, officer, make_officer
     assert f"/en/events/{event.pk}/" in en.body and f"/ja/events/{event.pk}/" in ja.body
 
 
-def test_an_approved_event_changed_since_review_is_accepted_again(staff, lg, officer):
-    event = EventFactory(local_government=lg, changed_since_review=True)
-    review.event_approve(event=event, actor=staff)
-    event.refresh_from_db()
-    assert event.status == "approved" and not event.changed_since_review
-    row = audit_history(event).get()
-    assert (row.from_state, row.to_state) == ("approved", "approved")
-    assert row.changes == {"changed_since_review": [True, False]}
-
-
-@pytest.mark.parametrize("status,changed", [("draft", False), ("returned", False),
-                                            ("approved", False), ("cancelled", False)])
-def test_approve_refuses_other_states_and_changes_nothing(staff, lg, status, changed):
-    event = EventFactory(local_government=lg, status=status, changed_since_review=changed)
+@pytest.mark.parametrize("status", ["draft", "returned", "approved", "cancelled"])
+def test_approve_refuses_other_states_and_changes_nothing(staff, lg, status):
+    event = EventFactory(local_government=lg, status=status)
     with pytest.raises(review.InvalidTransition):
         review.event_approve(event=event, actor=staff)
     fresh = Event.objects.get(pk=event.pk)

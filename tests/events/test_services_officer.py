@@ -187,19 +187,19 @@ def test_landmark_create_needs_a_name(lg, officer):
 
 
 # --- Update ---------------------------------------------------------------------------------
-def test_update_of_an_approved_event_stays_public_marked_changed_and_bumps_sequence(
+def test_update_of_an_approved_event_goes_to_its_revision_the_event_stays_as_approved(
         lg, officer):
     event = EventFactory(local_government=lg)
-    sequence = event.sequence
-    updated = services.event_update(event=event, actor=officer, data=timed(
+    sequence, title = event.sequence, event.title_ja
+    revision = services.event_update(event=event, actor=officer, data=timed(
         title_ja="新しい題", title_en=event.title_en, description_ja=event.description_ja,
         description_en=event.description_en, venue=event.venue, address=event.address))
-    assert updated.status == "approved" and updated.changed_since_review
-    assert updated.sequence == sequence + 1
-    entry = AuditEntry.objects.get(action="event.update")
-    assert entry.changes["title_ja"][1] == "新しい題"
+    assert revision.revision_of_id == event.pk and revision.status == "draft"
+    assert revision.title_ja == "新しい題" and not revision.is_public
     event.refresh_from_db()
-    assert event.title_ja == "新しい題"
+    assert (event.status, event.title_ja, event.sequence) == ("approved", title, sequence)
+    entry = AuditEntry.objects.get(action="event.update")
+    assert entry.object_id == str(event.pk) and entry.changes["title_ja"][1] == "新しい題"
 
 
 def test_update_without_change_writes_nothing(lg, officer):
@@ -324,7 +324,7 @@ def test_report_only_after_the_start(lg, officer):
     with pytest.raises(ValidationError) as caught:
         services.event_report_save(event=future, actor=officer, report="よかった")
     assert caught.value.code == "event_not_started"
-    event = past(lg)
+    event = past(lg, status="submitted", was_approved=False)
     services.event_report_save(event=event, actor=officer, report=" 120人が来場。\r\n")
     event.refresh_from_db()
     assert event.report == "120人が来場。"

@@ -183,16 +183,23 @@ def test_image_without_alt_is_refused(client, lg, officer):
 
 
 # --- Edit -----------------------------------------------------------------------------------
-def test_edit_an_approved_event_stays_approved(client, lg, officer):
+def test_edit_an_approved_event_stays_approved_and_the_change_awaits_review(client, lg,
+                                                                          officer):
     event = EventFactory(local_government=lg, title_ja="承認済みの写真展")
     client.force_login(officer)
     page = client.get(url("event_edit", lg, event.pk))
     assert page.status_code == 200 and "承認済みの写真展" in page.content.decode()
     response = client.post(url("event_edit", lg, event.pk), form_data(title_ja="題を変えた"))
     assert response.status_code == 302
+    assert response["Location"] == url("event_edit", lg, event.pk)
     event.refresh_from_db()
-    assert event.status == "approved" and event.changed_since_review
-    assert event.title_ja == "題を変えた" and event.sequence == 1
+    assert event.status == "approved" and event.title_ja == "承認済みの写真展"
+    assert event.sequence == 0
+    revision = event.revisions.get()
+    assert revision.title_ja == "題を変えた" and revision.status == "draft"
+    # The event's page edits the changes, not the public version.
+    page = client.get(url("event_edit", lg, event.pk))
+    assert page.context["form"].initial["title_ja"] == "題を変えた"
 
 
 def test_edit_with_an_image_then_remove_it(client, lg, officer):
@@ -278,7 +285,9 @@ def test_cancel_asks_first(client, lg, officer):
 
 # --- After the event ------------------------------------------------------------------------
 def test_report_and_photos_after_the_event(client, lg, officer):
-    event = past_event(lg)
+    # (Submitted: changed in place. An approved event's report and photos go to its
+    # revision: tests/events/test_revisions.py.)
+    event = past_event(lg, status="submitted", was_approved=False)
     client.force_login(officer)
     assert client.get(url("event_report", lg, event.pk)).status_code == 200
     response = client.post(url("event_report", lg, event.pk),

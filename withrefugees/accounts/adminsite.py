@@ -15,7 +15,15 @@ from functools import update_wrapper
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.http import HttpResponseRedirect
 from django.views.decorators.cache import never_cache
+
+
+#: Lookups of the admin lists' query strings refused on every admin page: a regular
+#: expression typed into the address reaches the database as is, and a malformed one is a
+#: database error (500) on SQLite and PostgreSQL alike, not a message.
+REFUSED_LOOKUPS = frozenset({"regex", "iregex"})
 
 
 class StaffAdminSite(admin.AdminSite):
@@ -36,6 +44,9 @@ class StaffAdminSite(admin.AdminSite):
                 from .views import admin_refusal
 
                 return never_cache(admin_refusal)(request, request.get_full_path())
+            if any(key.rsplit("__", 1)[-1] in REFUSED_LOOKUPS for key in request.GET):
+                # What Django's changelist does with lookups it cannot apply ("?e=1").
+                return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
             return inner(request, *args, **kwargs)
 
         return update_wrapper(wrapper, inner)

@@ -14,7 +14,10 @@ Refusals (``ValidationError``, translated message, code): ``image_too_large`` (o
 ``MAX_BYTES``), ``image_format`` (not PNG, JPEG, WebP or GIF; the message names SVG and
 HEIC when it is one of them), ``image_dimensions`` (over ``MAX_SIDE`` a side, over
 ``MAX_PIXELS`` for formats decoded at full size, or a "decompression bomb" header),
-``image_damaged`` (recognised but cannot be decoded: truncated or corrupt).
+``image_damaged`` (recognised, by Pillow or by the first bytes of its format, but cannot
+be decoded: truncated or corrupt), ``image_metadata_too_large`` (a PNG whose text or colour
+profile chunks decompress to more than Pillow reads safely, e.g. a 200 MB zTXt comment:
+Pillow's ``ValueError`` about ``MAX_TEXT_CHUNK``/``MAX_TEXT_MEMORY``).
 """
 
 import io
@@ -76,6 +79,41 @@ def _refuse_format(head: bytes) -> ValidationError:
     return ValidationError(message, code="image_format")
 
 
+#: The first bytes of each format accepted: a file that begins so but cannot be read is a
+#: damaged picture of that format, not a file of another format.
+_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+
+
+def _has_signature(head: bytes) -> bool:
+    return head.startswith(_SIGNATURES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+
+
+def _too_much_metadata(exc: BaseException) -> bool:
+    """Pillow's refusal of a PNG text or colour-profile chunk that decompresses to more than
+    ``PngImagePlugin.MAX_TEXT_CHUNK`` (or of text chunks over ``MAX_TEXT_MEMORY`` in all):
+    a ``ValueError`` known only by its message."""
+    text = str(exc)
+    return isinstance(exc, ValueError) and ("MAX_TEXT_CHUNK" in text
+                                            or "MAX_TEXT_MEMORY" in text)
+
+
+def _metadata_too_large() -> ValidationError:
+    return ValidationError(
+        _("The picture carries too much embedded data (text or a colour profile) to be read "
+          "safely. Open it in an image editor, export it again as JPEG or PNG without "
+          "metadata and upload that."), code="image_metadata_too_large")
+
+
+def _unreadable(exc: BaseException, head: bytes) -> ValidationError:
+    """The refusal of a file Pillow could not open: too much embedded data, damaged (it
+    begins as a PNG, JPEG, WebP or GIF does), else not a format accepted."""
+    if _too_much_metadata(exc):
+        return _metadata_too_large()
+    if _has_signature(head):
+        return _damaged()
+    return _refuse_format(head)
+
+
 def _damaged() -> ValidationError:
     return ValidationError(
         _("The picture file is damaged or incomplete and cannot be read. Open it in an image "
@@ -131,7 +169,7 @@ def _open(data: bytes):
             code="image_dimensions", params={"max": MAX_SIDE}) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, TypeError,
             EOFError) as exc:
-        raise _refuse_format(data[:2048]) from exc
+        raise _unreadable(exc, data[:2048]) from exc
     if image.format not in _FORMATS:  # pragma: no cover (formats= above)
         raise _refuse_format(data[:2048])
     width, height = image.size
@@ -213,7 +251,7 @@ def image_process(file, *, output_side: int = OUTPUT_SIDE) -> ProcessedImage:
         raise
     except (OSError, SyntaxError, ValueError, TypeError, EOFError, IndexError,
             Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise _damaged() from exc
+        raise (_metadata_too_large() if _too_much_metadata(exc) else _damaged()) from exc
     finally:
         image.close()
     frame.thumbnail((output_side, output_side), Image.Resampling.LANCZOS)

@@ -4,8 +4,12 @@ the World Refugee Day reminder dates and what was sent, the reported totals, and
 - Events are read-only here: officers write them in the workspace, and staff decide on them
   on the review page (``<pk>/review/``: approve, or send back with a comment) or with the
   bulk action "Approve", both through ``services_review`` (audited, officers emailed). The
-  filter "Needs review" is the queue (submitted, or approved and changed since), oldest
-  submission first. Records of the campaign (``origin=reference``) are not reviewed.
+  filter "Needs review" is the queue (submitted events, and submitted changes to approved
+  events: revisions, listed as "Changes to “<title>”"), oldest submission first; the review
+  page of a revision lists what it changes of the public version, field by field. The
+  review form carries the version shown: a version changed since is never approved unseen.
+  Without that filter the list shows events, not revisions. Records of the campaign
+  (``origin=reference``) are not reviewed.
 - Support requests: the queue, new ones first and oldest first within a status; each
   request's page shows what was asked and the replies; the answer page
   (``<pk>/answer/``) sends a reply (``support_request_reply``) or changes the status
@@ -27,7 +31,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -42,7 +46,7 @@ from withrefugees.core.audit import audit_history
 from withrefugees.core.errors import ServiceError
 from withrefugees.places.admin import FoldedSearchMixin
 
-from . import reminders, services_review
+from . import reminders, selectors_officer, services_review
 from .models import (
     Event,
     EventPartner,
@@ -95,13 +99,37 @@ class ExportMixin:
         return getattr(exports, self.export_function)(queryset, fmt, request=request)
 
     def export_view(self, request, fmt: str):
-        """The list as filtered and searched (the changelist's own query), as ``fmt``."""
+        """The list as filtered and searched (the changelist's own query), as ``fmt``.
+        Query parameters the list cannot apply (unknown fields, ``start_date__month=13``,
+        letters for an id, a regular expression the database refuses): back to the list
+        with ``?e=1`` (as the list itself does) and an error message; never a 500. With
+        filters, the query is tried once first (``exists``, in a savepoint)."""
+        from django.contrib.admin.options import IncorrectLookupParameters
+        from django.contrib.admin.views.main import ERROR_FLAG
+        from django.core.exceptions import FieldError
+        from django.db import DataError, OperationalError, transaction
+
         if fmt not in EXPORT_FORMATS:
             raise PermissionDenied
         if not self.has_export_permission(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
-        return self._export(request, changelist.get_queryset(request), fmt)
+        try:
+            changelist = self.get_changelist_instance(request)
+            queryset = changelist.get_queryset(request)
+            if set(request.GET) - {ERROR_FLAG}:
+                with transaction.atomic():
+                    queryset.exists()
+        except (IncorrectLookupParameters, FieldError, ValidationError, ValueError,
+                TypeError, OverflowError, DataError, OperationalError):
+            # As the list itself does (``?e=1``), with a message: nothing was exported.
+            self.message_user(request, _(
+                "The filters in the address could not be applied, so nothing was "
+                "exported. Choose the filters again on the list and export from there."),
+                messages.ERROR)
+            name = f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
+            return HttpResponseRedirect(
+                f"{reverse(name, current_app=self.admin_site.name)}?{ERROR_FLAG}=1")
+        return self._export(request, queryset, fmt)
 
     def export_urls(self) -> list:
         info = self.opts.app_label, self.opts.model_name
@@ -127,20 +155,23 @@ class ExportMixin:
 
 # --- Events ------------------------------------------------------------------------------------
 class NeedsReviewFilter(admin.SimpleListFilter):
+    """The queue: events awaiting review (new ones, and changes to approved events:
+    revisions); "changes": the revisions only. Without it, the list shows the events
+    themselves (a revision appears in the queue, never as an event of its own)."""
+
     title = _("review")
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("needed", _("needs review")), ("changed", _("changed since approval"))]
+        return [("needed", _("needs review")),
+                ("changed", _("changes to approved events"))]
 
     def queryset(self, request, queryset):
         if self.value() == "needed":
-            return queryset.filter(origin="platform").filter(
-                Q(status=EventStatus.SUBMITTED)
-                | Q(status=EventStatus.APPROVED, changed_since_review=True))
+            return queryset.filter(origin="platform", status=EventStatus.SUBMITTED)
         if self.value() == "changed":
-            return queryset.filter(status=EventStatus.APPROVED, changed_since_review=True)
-        return queryset
+            return queryset.filter(revision_of__isnull=False, status=EventStatus.SUBMITTED)
+        return queryset.filter(revision_of__isnull=True)
 
 
 class EventPartnerInline(ReadOnlyInline):
@@ -155,9 +186,12 @@ class EventPhotoInline(ReadOnlyInline):
 
 class EventReviewForm(forms.Form):
     """The decision on one event: ``approve`` or ``return`` (the choices the event's state
-    allows), a comment to the officers (required to send back), an internal note."""
+    allows), a comment to the officers (required to send back), an internal note;
+    ``version``: the version of the event the page showed (``services_review.
+    event_version``), so that a version changed since is never approved unseen."""
 
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     comment = forms.CharField(
         label=_("Comment to the local government's officers"), required=False,
         max_length=services_review.COMMENT_MAX_LENGTH,
@@ -180,17 +214,25 @@ class EventReviewForm(forms.Form):
         return data
 
 
+def review_title(event: Event) -> str:
+    """How the queue names ``event``: its title, or for a revision "Changes to “<title>”"."""
+    if event.revision_of_id is not None:
+        return _("Changes to “%(title)s”") % {"title": event.revision_of}
+    return str(event)
+
+
 def review_choices(event: Event) -> list[tuple[str, str]]:
     """The decisions ``event``'s state allows (none for a record of the campaign)."""
     if event.origin != "platform":
         return []
+    if event.status == EventStatus.SUBMITTED and event.revision_of_id is not None:
+        return [("approve", _("Approve the changes: publish them")),
+                ("return", _("Send the changes back with a comment (the event stays public "
+                             "as it is)"))]
     if event.status == EventStatus.SUBMITTED:
         return [("approve", _("Approve: publish it")), ("return", _("Send back with a comment"))]
     if event.status == EventStatus.APPROVED:
-        choices = [("return", _("Send back with a comment (it leaves the public pages)"))]
-        if event.changed_since_review:
-            choices.insert(0, ("approve", _("Accept the changes made since the approval")))
-        return choices
+        return [("return", _("Send back with a comment (it leaves the public pages)"))]
     return []
 
 
@@ -200,13 +242,14 @@ class EventAdmin(ExportMixin, FoldedSearchMixin, AuditedAdminMixin, admin.ModelA
     export_permission = "events.view_event"
     export_function = "events_export_response"
     list_display = ["title_shown", "kind", "local_government_label", "status", "when",
-                    "changed_since_review", "origin", "review_link"]
-    list_filter = [NeedsReviewFilter, "status", "kind", "origin", "changed_since_review",
-                   "date_precision", "local_government__country"]
+                    "origin", "review_link"]
+    list_filter = [NeedsReviewFilter, "status", "kind", "origin", "date_precision",
+                   "local_government__country"]
     search_fields = ["title_ja", "title_en", "venue", "landmark__name_ja", "landmark__name_en",
                      "local_government__name", "local_government__name_en",
                      "local_government__search_key"]
-    list_select_related = ["local_government__region", "local_government__country"]
+    list_select_related = ["local_government__region", "local_government__country",
+                           "revision_of"]
     date_hierarchy = "start_date"
     ordering = ["-start_date", "-pk"]
     actions = ["approve_selected", "export_csv", "export_xlsx"]
@@ -221,8 +264,8 @@ class EventAdmin(ExportMixin, FoldedSearchMixin, AuditedAdminMixin, admin.ModelA
         (_("Where"), {"fields": ["landmark", "venue", "address", "latitude", "longitude",
                                  "online_url", "registration_url", "accessibility"]}),
         (_("Image and report"), {"fields": ["image", "image_alt", "image_credit", "report"]}),
-        (_("Review"), {"fields": ["review_comment", "submitted_at", "reviewed_at",
-                                  "changed_since_review", "created_by"]}),
+        (_("Review"), {"fields": ["revision_of", "review_comment", "submitted_at",
+                                  "reviewed_at", "created_by"]}),
         (_("Calendar and records"), {"fields": ["uid", "sequence", "sources", "source_note",
                                                 "reference_key"]}),
     ]
@@ -253,7 +296,7 @@ class EventAdmin(ExportMixin, FoldedSearchMixin, AuditedAdminMixin, admin.ModelA
 
     @admin.display(description=_("title"), ordering="title_ja")
     def title_shown(self, event: Event) -> str:
-        return str(event)
+        return review_title(event)
 
     @admin.display(description=_("local government"), ordering="local_government__name")
     def local_government_label(self, event: Event) -> str:
@@ -282,30 +325,52 @@ class EventAdmin(ExportMixin, FoldedSearchMixin, AuditedAdminMixin, admin.ModelA
                                      and review_choices(obj))
         return super().render_change_form(request, context, *args, **kwargs)
 
+    @staticmethod
+    def _review_event(pk: int) -> Event:
+        return get_object_or_404(Event.objects.select_related(
+            "local_government__region", "local_government__country", "landmark",
+            "revision_of__landmark"), pk=pk)
+
     def review_view(self, request, pk: int):
-        """GET: the event, its history and the decisions its state allows. POST: the
-        decision, through ``services_review``; refused or invalid: the page again (400)
-        with what was typed."""
+        """GET: the event (for a revision: what it changes of the public version, field by
+        field, then the whole proposed version), its report and photos, its history and the
+        decisions its state allows; the form carries the version shown
+        (``services_review.event_version``). POST: the decision, through
+        ``services_review``; refused or invalid: the page again (400) with what was typed,
+        showing the event as it is now (with that version: a version changed since is
+        named and never approved unseen)."""
         if not self.has_review_permission(request):
             raise PermissionDenied
-        event = get_object_or_404(Event.objects.select_related(
-            "local_government__region", "local_government__country", "landmark"), pk=pk)
+        event = self._review_event(pk)
         choices = review_choices(event)
-        form = EventReviewForm(request.POST or None, choices=choices)
+        version = services_review.event_version(event)
+        form = EventReviewForm(request.POST or None, choices=choices,
+                               initial={"version": version})
         status = 200
         if request.method == "POST":
             if form.is_valid() and self._decide(request, event, form):
                 return HttpResponseRedirect(
                     reverse("admin:events_event_changelist") + "?review=needed")
             status = 400
+            # The page shows the event as it is now, and the form carries that version.
+            event = self._review_event(pk)
+            choices = review_choices(event)
+            form.fields["decision"].choices = choices
+            form.data = form.data.copy()
+            form.data["version"] = services_review.event_version(event)
+        original = event.revision_of
+        history_of = original or event
         context = {
             **self.admin_site.each_context(request), "opts": self.opts,
             "title": _("Review event"), "event": event, "form": form if choices else None,
+            "review_title": review_title(event), "original": original,
+            "differences": (selectors_officer.revision_differences(event)
+                            if original is not None else []),
             "when": event_date_text(event, request.LANGUAGE_CODE),
             "partners": list(event.partners.all()), "photos": list(event.photos.all()),
-            "support_requests": list(event.support_requests.all()),
-            "rows": history_rows(audit_history(event).select_related("content_type")),
-            "history_url": reverse("admin:events_event_history", args=[event.pk]),
+            "support_requests": list(history_of.support_requests.all()),
+            "rows": history_rows(audit_history(history_of).select_related("content_type")),
+            "history_url": reverse("admin:events_event_history", args=[history_of.pk]),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/events/event/review.html", context,
@@ -316,9 +381,10 @@ class EventAdmin(ExportMixin, FoldedSearchMixin, AuditedAdminMixin, admin.ModelA
         try:
             if data["decision"] == "approve":
                 services_review.event_approve(event=event, actor=request.user,
-                                              comment=data["comment"], note=data["note"])
+                                              comment=data["comment"], note=data["note"],
+                                              version=data.get("version") or "")
                 self.message_user(request, _("“%(title)s” is approved and public.")
-                                  % {"title": event}, messages.SUCCESS)
+                                  % {"title": event.revision_of or event}, messages.SUCCESS)
             else:
                 services_review.event_return(event=event, actor=request.user,
                                              comment=data["comment"], note=data["note"])
@@ -338,18 +404,41 @@ class EventAdmin(ExportMixin, FoldedSearchMixin, AuditedAdminMixin, admin.ModelA
 
     @admin.action(description=_("Approve the selected events"), permissions=["review"])
     def approve_selected(self, request, queryset):
-        done = 0
+        """Approve each selected event awaiting review; a success message only when some
+        were approved, a warning naming those that were not (not awaiting review: a draft,
+        one sent back, one approved and unchanged, a record of the campaign)."""
+        done, not_waiting = 0, []
         for event in queryset.select_related("local_government"):
+            if event.revision_of_id:
+                # Changes to an approved event are approved on their page, where staff
+                # see what differs from the public version (never in bulk, unseen).
+                not_waiting.append(f"{event} ({_('changes: review them on their page')})")
+                continue
             try:
                 services_review.event_approve(event=event, actor=request.user)
+            except services_review.InvalidTransition:
+                not_waiting.append(str(event))
             except (ServiceError, Event.DoesNotExist) as exc:
-                self.message_user(request, f"{event}: {getattr(exc, 'message', exc)}",
-                                  messages.WARNING)
+                not_waiting.append(f"{event} ({getattr(exc, 'message', exc)})")
             else:
                 done += 1
-        self.message_user(request, ngettext("%(count)d event approved.",
-                                            "%(count)d events approved.", done)
-                          % {"count": done}, messages.SUCCESS)
+        if done:
+            self.message_user(request, ngettext("%(count)d event approved.",
+                                                "%(count)d events approved.", done)
+                              % {"count": done}, messages.SUCCESS)
+        if not_waiting:
+            shown = "; ".join(not_waiting[:10]) + ("; …" if len(not_waiting) > 10 else "")
+            message = ngettext(
+                "%(count)d selected event was not approved: it is not awaiting review "
+                "(only submitted events, and approved events changed since, can be "
+                "approved): %(titles)s",
+                "%(count)d selected events were not approved: they are not awaiting review "
+                "(only submitted events, and approved events changed since, can be "
+                "approved): %(titles)s", len(not_waiting)) % {
+                    "count": len(not_waiting), "titles": shown}
+            if not done:
+                message = f"{_('No event was approved.')} {message}"
+            self.message_user(request, message, messages.WARNING)
 
 
 # --- Landmarks -------------------------------------------------------------------------------
@@ -378,8 +467,10 @@ class LandmarkAdmin(FoldedSearchMixin, AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("years lit"))
     def years(self, landmark: Landmark) -> str:
+        # Lit: approved light-ups only (not cancelled ones, not drafts), never a revision.
         years = sorted({e.start_date.year for e in landmark.events.all()
-                        if e.kind == "light_up" and e.is_public})
+                        if e.kind == "light_up" and e.status == EventStatus.APPROVED
+                        and e.revision_of_id is None})
         return ", ".join(map(str, years)) or "—"
 
 

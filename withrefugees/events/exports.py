@@ -5,8 +5,10 @@ buttons); the caller checks ``events.export``.
 
 Headers are in the active language (the admin's); texts people wrote are as written, both
 languages side by side. Times: an event's start and end in the event's own time zone (the
-zone is a column of its own; all-day events give dates), other times (created, updated,
-last reply) in ``settings.TIME_ZONE``. Each export costs a constant number of queries
+zone is a column of its own; all-day events give dates; a record whose date is known only to
+the year gives the year alone, e.g. 2023, never a day, and says so in the column "date known
+to the" next to them), other times (created, updated, last reply) in
+``settings.TIME_ZONE``. Each export costs a constant number of queries
 (events: 2; support requests: 2), whatever the number of rows.
 """
 
@@ -65,11 +67,21 @@ def _lg_code(local_government) -> str:
     return local_government.jis_code or ""
 
 
+def _year_only(event: Event) -> bool:
+    return event.date_precision == DatePrecision.YEAR
+
+
 def _event_start(event: Event) -> Cell:
+    """The start: the year alone (a number) when only the year is known, never a day made
+    up for it; the date of an all-day event; else the time in the event's zone."""
+    if _year_only(event):
+        return event.start_date.year
     return event.start_date if event.all_day else _in_event_zone(event, event.starts_at)
 
 
 def _event_end(event: Event) -> Cell:
+    if _year_only(event):
+        return event.end_date.year
     return event.end_date if event.all_day else _in_event_zone(event, event.ends_at)
 
 
@@ -102,9 +114,9 @@ def event_columns(language: str) -> list[Column]:
         (_label(f("title_en")), lambda e: e.title_en),
         (_("starts (in the event's time zone)"), _event_start),
         (_("ends (in the event's time zone)"), _event_end),
+        (_label(f("date_precision")), lambda e: str(DatePrecision(e.date_precision).label)),
         (_label(f("all_day")), lambda e: e.all_day),
         (_label(f("time_zone")), lambda e: e.time_zone),
-        (_label(f("date_precision")), lambda e: str(DatePrecision(e.date_precision).label)),
         (_label(f("venue")), lambda e: e.venue),
         (_label(f("address")), lambda e: e.address),
         (_("landmark (Japanese)"), lambda e: e.landmark.name_ja if e.landmark_id else ""),
@@ -171,7 +183,8 @@ def events_export_response(queryset: QuerySet, fmt: str, *,
     """``queryset`` (events) as ``events-<date>.csv`` or ``.xlsx`` (``fmt``; another value is
     a ``ValueError``), in the queryset's order; headers in the request's language."""
     language = (get_language() or settings.LANGUAGE_CODE)[:2]
-    events = queryset.select_related(
+    # Revisions (changes awaiting review) are not events of their own.
+    events = queryset.filter(revision_of__isnull=True).select_related(
         "local_government__region", "local_government__country", "landmark",
     ).prefetch_related("partners")
     return _response(event_columns(language), events, fmt=fmt, name="events",

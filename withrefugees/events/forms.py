@@ -6,8 +6,10 @@ The local government is never a field: it comes from the URL through the workspa
 and the choice lists (landmarks, events) are the local government's own, so a forged id is
 a field error (``invalid_choice``). Every refusal has a code and a translated message
 (``validation``); ``EventForm.warning`` is a warning that does not stop saving (a light-up
-far from 20 June). Values are kept when the page is shown again with errors; a chosen file
-is not (browsers do not allow it): the page says so."""
+far from 20 June; a time that happens twice when the clocks go back: the first is taken),
+several joined in one message (``EventForm.warnings``: each). Values are kept when the page
+is shown again with errors; a chosen file is not (browsers do not allow it): the page says
+so."""
 
 import datetime
 import zoneinfo
@@ -27,6 +29,8 @@ from . import selectors_officer
 from .models import Event, EventKind, PartnerKind, SupportKind
 from .services import EventInput, LandmarkInput, PartnerInput, SupportItemInput
 from .validation import (
+    EventWarning,
+    aware_local_time,
     end_before_start_error,
     light_up_warning,
     time_zone_names,
@@ -72,10 +76,21 @@ def _text(label, max_length: int, *, help_text: str = "", name: bool = True,
         widget=widget)
 
 
+class WebURLField(forms.URLField):
+    """An http(s) address with ONE message when it is wrong: the scheme first
+    (``validate_web_url``: ``javascript:`` …), then the address's form (``invalid``)."""
+
+    def run_validators(self, value):
+        if value in self.empty_values:
+            return
+        validate_web_url(value)
+        super().run_validators(value)
+
+
 def _url(label, help_text: str = "") -> forms.URLField:
-    return forms.URLField(
+    return WebURLField(
         label=label, required=False, max_length=500, help_text=help_text,
-        assume_scheme="https", validators=[validate_web_url],
+        assume_scheme="https",
         error_messages={"invalid": _("Enter a web address, e.g. https://www.example.jp/.")},
         widget=forms.URLInput(attrs={"inputmode": "url", "spellcheck": "false"}))
 
@@ -169,6 +184,8 @@ class EventForm(AccessibleFormMixin, forms.Form):
         if event is None or not event.image:
             del self.fields["image_remove"]
         self.warning = None
+        self.warnings: list[EventWarning] = []
+        self.time_warnings: list[EventWarning] = []
         self._describe()
 
     def clean_start_date(self):
@@ -249,11 +266,21 @@ class EventForm(AccessibleFormMixin, forms.Form):
                 _("Say who took or made the image (e.g. “© Fuchu City”)."),
                 code="image_credit_required"))
         if not self.errors:
-            self.warning = light_up_warning(data.get("kind", ""), data.get("start_date"),
-                                            data.get("end_date") or data.get("start_date"))
+            warnings = [light_up_warning(data.get("kind", ""), data.get("start_date"),
+                                         data.get("end_date") or data.get("start_date")),
+                        *self.time_warnings]
+            self.warnings = [w for w in warnings if w is not None]
+            self.warning = (EventWarning(code=self.warnings[0].code, message=" ".join(
+                w.message for w in self.warnings)) if self.warnings else None)
         return data
 
     def _clean_times(self, data, add) -> None:
+        """The dates and times as aware ``starts_at``/``ends_at`` in the chosen zone
+        (``validation.aware_local_time``): a time skipped by a clock change is refused on
+        its field, a time that happens twice is the first one (a warning says so); an end
+        before the start, or a timed event that ends the moment it starts ("19:00–19:00",
+        a typo), is refused."""
+        self.time_warnings = []
         start_date, end_date = data.get("start_date"), data.get("end_date")
         if start_date is None:
             return
@@ -273,13 +300,31 @@ class EventForm(AccessibleFormMixin, forms.Form):
                 _("Enter the end time, or tick “All day”."), code="end_time_required"))
         if start_time is None or end_time is None or "time_zone" in self.errors:
             return
-        zone = zoneinfo.ZoneInfo(data["time_zone"])
-        starts_at = datetime.datetime.combine(start_date, start_time, tzinfo=zone)
-        ends_at = datetime.datetime.combine(end_date, end_time, tzinfo=zone)
+        moments = {}
+        for name, day, time in (("start_time", start_date, start_time),
+                                ("end_time", end_date, end_time)):
+            try:
+                moments[name], warning = aware_local_time(day, time, data["time_zone"])
+            except ValidationError as error:  # a time skipped when the clocks go forward
+                add(name, error)
+                continue
+            if warning is not None:
+                self.time_warnings.append(warning)
+        if len(moments) < 2:
+            return
+        # Compared in UTC (aware datetimes of one zone compare by their wall-clock times).
+        starts_at = moments["start_time"].astimezone(datetime.UTC)
+        ends_at = moments["end_time"].astimezone(datetime.UTC)
         if ends_at < starts_at and "end_date" not in self.errors:
             add("end_time" if end_date == start_date else "end_date",
                 end_before_start_error())
-        data["starts_at"], data["ends_at"] = starts_at, ends_at
+        elif ends_at == starts_at and "end_date" not in self.errors:
+            add("end_time", ValidationError(
+                _("The event ends the moment it starts (%(start)s–%(end)s). Enter the time it "
+                  "ends, or tick “All day” if it has no times."),
+                code="end_equals_start",
+                params={"start": f"{start_time:%H:%M}", "end": f"{end_time:%H:%M}"}))
+        data["starts_at"], data["ends_at"] = moments["start_time"], moments["end_time"]
         data["end_date"] = end_date
 
     def to_input(self, partners: list[PartnerInput]) -> EventInput:

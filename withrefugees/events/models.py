@@ -121,13 +121,26 @@ class Landmark(BilingualMixin, TimeStampedModel):
         return self.localised("name") or self.name_ja or self.name_en
 
 
+#: The statuses a revision may have (it is never approved, cancelled or public).
+REVISION_STATUSES = (EventStatus.DRAFT, EventStatus.SUBMITTED, EventStatus.RETURNED)
+
+
 class Event(BilingualMixin, TimeStampedModel):
     """One event of ``local_government`` (see the module docstring for the dates).
 
     Public when ``status`` is ``approved`` or it is ``cancelled`` after approval
-    (``was_approved``). ``uid`` and ``sequence`` are its iCalendar UID and SEQUENCE:
-    ``sequence`` grows by one with every change a calendar must learn of (time, place,
-    text, cancellation)."""
+    (``was_approved``: approved once; on a cancelled event, approved right before it was
+    cancelled, ``services.event_cancel``; one sent back and then cancelled is not public).
+    ``uid`` and
+    ``sequence`` are its iCalendar UID and SEQUENCE: ``sequence`` grows by one with every
+    change a calendar must learn of (time, place, text, cancellation).
+
+    A *revision* (``revision_of`` set) is the officers' changes to an approved event,
+    waiting for UNHCR's review: a copy of the event's fields, partners and photos that
+    they edit and submit while the approved event stays public as it was; staff approve
+    it (merged into the event, then deleted) or send it back. At most one per event; never
+    approved, cancelled or public (check constraint); lists and counts leave revisions out
+    (``revision_of__isnull=True``)."""
 
     local_government = models.ForeignKey(LocalGovernment, on_delete=models.PROTECT,
                                          related_name="events",
@@ -178,7 +191,9 @@ class Event(BilingualMixin, TimeStampedModel):
     review_comment = models.TextField(_("comment from UNHCR"), max_length=2000, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    changed_since_review = models.BooleanField(_("changed since approval"), default=False)
+    revision_of = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="revisions",
+        verbose_name=_("changes to"), editable=False)
     # iCalendar.
     uid = models.UUIDField(_("calendar UID"), default=uuid.uuid4, unique=True,
                            editable=False)
@@ -225,6 +240,14 @@ class Event(BilingualMixin, TimeStampedModel):
                 name="event_year_precision_only_for_records"),
             models.UniqueConstraint(fields=["reference_key"], condition=~Q(reference_key=""),
                                     name="event_reference_key_unique"),
+            models.UniqueConstraint(fields=["revision_of"],
+                                    condition=Q(revision_of__isnull=False),
+                                    name="event_one_revision_per_event"),
+            models.CheckConstraint(
+                condition=(Q(revision_of__isnull=True)
+                           | Q(status__in=[s.value for s in REVISION_STATUSES],
+                               was_approved=False, origin="platform")),
+                name="event_revision_never_public"),
         ]
         indexes = [models.Index(fields=["status", "start_date"]),
                    models.Index(fields=["local_government", "status"])]
@@ -234,8 +257,23 @@ class Event(BilingualMixin, TimeStampedModel):
 
     @property
     def is_public(self) -> bool:
+        if self.revision_of_id is not None:
+            return False
         return self.status == EventStatus.APPROVED or (
             self.status == EventStatus.CANCELLED and self.was_approved)
+
+    @property
+    def is_revision(self) -> bool:
+        return self.revision_of_id is not None
+
+    @property
+    def pending_revision(self) -> "Event | None":
+        """The revision of this event (its officers' changes awaiting review), or None
+        (reads ``revisions``: prefetch it for a list)."""
+        if self.pk is None or self.revision_of_id is not None:
+            return None
+        revisions = list(self.revisions.all())
+        return revisions[0] if revisions else None
 
 
 class EventPartner(models.Model):

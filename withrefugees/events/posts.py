@@ -7,9 +7,9 @@ placeholders: ``event_title`` (the title in the post's language, else the other)
 ``event_date`` (``event_date_text``: the date, and for a timed event the time, in the
 event's own time zone, written as the post's language writes dates).
 
-Which events: approved (not cancelled), ending today or later, or at most
-``RECENT_DAYS`` days ago (a post after the event), starting at most ``AHEAD_DAYS`` days
-from now; soonest first, at most ``MAX_POSTS``.
+Which events: approved (not cancelled; never a revision, the changes awaiting review),
+ending today or later, or at most ``RECENT_DAYS`` days ago (a post after the event),
+starting at most ``AHEAD_DAYS`` days from now; soonest first, at most ``MAX_POSTS``.
 """
 
 import datetime
@@ -69,6 +69,7 @@ def post_events(local_government, *, today: datetime.date | None = None) -> list
     today = today or timezone.localdate()
     return list(Event.objects.filter(
         local_government=local_government, status=EventStatus.APPROVED,
+        revision_of__isnull=True,
         end_date__gte=today - datetime.timedelta(days=RECENT_DAYS),
         start_date__lte=today + datetime.timedelta(days=AHEAD_DAYS),
     ).order_by("start_date", "starts_at", "pk")[:MAX_POSTS])

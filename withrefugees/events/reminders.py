@@ -159,6 +159,18 @@ def reminders_send(*, today: datetime.date | None = None, dry_run: bool = False)
         else:
             run.without_officers.append(lg_id)
     if run.reminded:
-        logger.info("World Refugee Day %s reminders: %s local government(s), %s email(s)",
-                    run.year, len(run.reminded), run.emails)
+        logger.info("%s", reminder_summary(run, dry_run=dry_run))
     return run
+
+
+def reminder_summary(run: ReminderRun, *, dry_run: bool = False) -> str:
+    """The log's line on ``run`` (a year was due): what was sent, or with ``dry_run`` what
+    would be (nothing was)."""
+    if dry_run:
+        return (f"Dry run, nothing sent: World Refugee Day {run.year} would remind "
+                f"{len(run.reminded)} local government(s) with {run.emails} email(s); "
+                f"{len(run.without_officers)} without officers.")
+    return (f"World Refugee Day {run.year} reminders: {len(run.reminded)} local "
+            f"government(s) reminded, {run.emails} email(s) queued; "
+            f"{len(run.without_officers)} without officers, {len(run.taken)} taken by "
+            f"another run.")

@@ -4,7 +4,9 @@ and the counts by status for its dashboard; the ids the workspace's activity lis
 
 A *public* event is ``approved``, or ``cancelled`` after approval (``was_approved``: shown,
 marked cancelled, so that calendars that had it learn of the cancellation). Drafts, events
-awaiting review, sent back or cancelled before approval are never public.
+awaiting review, sent back or cancelled before approval are never public; nor is a revision
+(officers' changes to an approved event awaiting review, ``Event.revision_of``): every read
+here leaves revisions out, and counts them nowhere.
 
 Every function here runs a fixed number of queries, however many rows it reads (each says
 how many); the lists of the pages come with their local governments, places and landmarks.
@@ -17,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from urllib.parse import quote, urlencode, urlsplit
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -25,8 +28,9 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.formats import date_format, get_format, time_format
 from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from withrefugees.places.models import Country, LocalGovernment, Region
 
@@ -39,12 +43,14 @@ from .models import (
     EventPhoto,
     EventStatus,
     Landmark,
+    Origin,
     ReportedTotal,
     SupportRequest,
 )
 
-#: Approved, or cancelled after approval (see the module docstring).
-PUBLIC = Q(status=EventStatus.APPROVED) | Q(status=EventStatus.CANCELLED, was_approved=True)
+#: Approved, or cancelled after approval, never a revision (see the module docstring).
+PUBLIC = (Q(status=EventStatus.APPROVED) | Q(status=EventStatus.CANCELLED, was_approved=True)
+          ) & Q(revision_of__isnull=True)
 
 
 def _public() -> QuerySet[Event]:
@@ -117,11 +123,14 @@ def world_refugee_day_name(year: int) -> str:
 @dataclass(frozen=True)
 class When:
     """When an event is, as a page shows it: ``text`` in the active language, in the
-    event's own time zone (``zone``: "Asia/Tokyo (UTC+09:00)"; empty for an all-day event
-    and a record known only by its year); ``start_iso``/``end_iso`` for ``<time
-    datetime>`` and JSON-LD (``2027-06-20T10:00:00+09:00``, ``2027-06-20``, or the year
-    ``2021``); ``all_day``; ``year_only``: a campaign record whose day is unknown (shown
-    as "World Refugee Day 2021", never as a day)."""
+    event's own time zone (``zone``: "Asia/Tokyo (UTC+09:00)", on Japanese pages
+    "日本時間 (UTC+09:00)"; empty for an all-day event and a record known only by its year);
+    ``list_zone``: the zone as a list shows it, empty when it is the reader's own (the
+    active time zone: ``core.middleware.TimezoneMiddleware``), else "Asia/Tokyo" ("日本時間"
+    on Japanese pages); ``start_iso``/``end_iso`` for ``<time datetime>`` and JSON-LD
+    (``2027-06-20T10:00:00+09:00``, ``2027-06-20``, or the year ``2021``); ``all_day``;
+    ``year_only``: a campaign record whose day is unknown (shown as "World Refugee Day
+    2021", never as a day); ``zone_key``: the IANA name of a timed event's zone."""
 
     text: str
     zone: str
@@ -129,6 +138,17 @@ class When:
     end_iso: str
     all_day: bool = False
     year_only: bool = False
+    list_zone: str = ""
+    zone_key: str = ""
+
+
+def _zone_name(zone: zoneinfo.ZoneInfo) -> str:
+    """The zone as a reader names it: "日本時間" for Asia/Tokyo on Japanese pages, else its
+    IANA name."""
+    if zone.key == "Asia/Tokyo" and (get_language() or "").startswith("ja"):
+        # Translators: the time zone Asia/Tokyo, as Japanese pages name it: 日本時間.
+        return _("Japan time")
+    return zone.key
 
 
 def event_when(event: Event) -> When:
@@ -158,8 +178,10 @@ def event_when(event: Event) -> When:
                                                 "time": time_format(start, "H:i")},
             "end": _("%(date)s, %(time)s") % {"date": date_format(end, "DATE_FORMAT"),
                                               "time": time_format(end, "H:i")}}
-    return When(text=text, zone=f"{zone.key} ({_offset(start)})",
-                start_iso=start.isoformat(), end_iso=end.isoformat())
+    name = _zone_name(zone)
+    return When(text=text, zone=f"{name} ({_offset(start)})",
+                start_iso=start.isoformat(), end_iso=end.isoformat(), zone_key=zone.key,
+                list_zone="" if zone.key == timezone.get_current_timezone_name() else name)
 
 
 @dataclass(frozen=True)
@@ -214,9 +236,10 @@ class CalendarQuery:
     """What the calendar shows, from its parameters: ``kind`` (an ``EventKind`` value or
     ""), ``country`` (ISO 3166-1, ``JP``), ``region`` (ISO 3166-2, ``JP-13``),
     ``local_government`` (or None), ``view`` (``list`` or ``month``), ``when`` (``upcoming``
-    or ``past``, the list's), ``month`` (the first day of the month shown), ``ignored``: the
-    labels of the parameters that were not understood (they are left out; the others
-    apply)."""
+    or ``past``, the list's), ``month`` (the first day of the month shown), ``month_given``
+    (False when no valid ``month`` was given: the month view then opens on the month of the
+    next upcoming event, ``calendar_default_month``), ``ignored``: the labels of the
+    parameters that were not understood (they are left out; the others apply)."""
 
     kind: str = ""
     country: str = ""
@@ -226,6 +249,7 @@ class CalendarQuery:
     when: str = UPCOMING
     month: date = date(2000, 1, 1)
     ignored: tuple[str, ...] = ()
+    month_given: bool = False
 
     def filter_params(self) -> dict[str, str]:
         """The filters as parameters (for links that keep them)."""
@@ -277,16 +301,18 @@ def calendar_query(params: Mapping[str, str], *, today: date) -> CalendarQuery:
         ignored.append("when")
         when = UPCOMING
     month = today.replace(day=1)
+    month_given = False
     month_value = value("month")
     if month_value:
         match = _MONTH.fullmatch(month_value)
         first, last = year_range(today=today)
         if match and first <= int(match[1]) <= last and 1 <= int(match[2]) <= 12:
             month = date(int(match[1]), int(match[2]), 1)
+            month_given = True
         else:
             ignored.append("month")
     return CalendarQuery(kind=kind, country=country, region=region, local_government=lg,
-                         view=view, when=when, month=month,
+                         view=view, when=when, month=month, month_given=month_given,
                          ignored=tuple(str(PARAMETER_LABELS[name]) for name in ignored))
 
 
@@ -311,6 +337,18 @@ def calendar_events(query: CalendarQuery, *, today: date) -> QuerySet[Event]:
     if query.when == PAST:
         return qs.filter(end_date__lt=today).order_by("-start_date", "-starts_at", "-pk")
     return qs.filter(end_date__gte=today).order_by("start_date", "starts_at", "pk")
+
+
+def calendar_default_month(query: CalendarQuery, *, today: date) -> date | None:
+    """The month the month view opens on when none was asked for: the month of the next
+    upcoming approved event that matches ``query``'s filters (of ``today`` for one that is
+    already going on); None when there is none (the view then shows ``today``'s month).
+    One query."""
+    upcoming = (_filtered(query).filter(status=EventStatus.APPROVED, end_date__gte=today)
+                .order_by("start_date").values_list("start_date", flat=True).first())
+    if upcoming is None:
+        return None
+    return max(upcoming, today).replace(day=1)
 
 
 @dataclass(frozen=True)
@@ -396,24 +434,69 @@ class Choice:
     label: str
 
 
-def calendar_choices() -> dict[str, list[Choice]]:
+def _local_government_order(lg: LocalGovernment) -> tuple:
+    """How the filter lists local governments: on Japanese pages Japan's by prefecture (in
+    the order of their codes, Hokkaido first), the prefecture itself first, then by
+    reading (kana), those of other countries after them by country and name; on other
+    pages by English name (else the name shown), then by what tells same names apart."""
+    if not (get_language() or "").startswith("ja"):
+        return (lg.display_name.casefold(), lg.area_name.casefold())
+    if lg.country_id == "JP":
+        return (0, lg.region.code if lg.region else "",
+                lg.kind != LocalGovernment.Kind.PREFECTURE, lg.reading or lg.display_name,
+                lg.display_name)
+    return (1, lg.country.name, False, lg.display_name, lg.area_name)
+
+
+def calendar_choices(query: CalendarQuery | None = None) -> dict[str, list[Choice]]:
     """The filter form's choices: ``kinds`` (all), and the ``countries``, ``regions``
-    (prefectures in Japan) and ``local_governments`` that have public events, by name
-    (three queries)."""
+    (prefectures in Japan) and ``local_governments`` that have public events: the regions
+    of the chosen country only, the local governments of the chosen region (else country)
+    only; what ``query`` has chosen is always among them. Countries and regions by name and
+    code; local governments as ``_local_government_order`` says (three queries)."""
+    query = query or CalendarQuery()
     public = _public()
     countries = Country.objects.filter(
-        code__in=public.values("local_government__country_id"))
+        Q(code__in=public.values("local_government__country_id")) | Q(code=query.country))
     regions = Region.objects.filter(pk__in=public.values("local_government__region_id"))
-    lgs = LocalGovernment.objects.with_places().filter(
-        pk__in=public.values("local_government_id"))
+    if query.country:
+        regions = regions.filter(country_id=query.country)
+    regions = Region.objects.filter(Q(pk__in=regions.values("pk")) | Q(code=query.region))
+    lgs = LocalGovernment.objects.filter(pk__in=public.values("local_government_id"))
+    if query.region:
+        lgs = lgs.filter(region__code=query.region)
+    elif query.country:
+        lgs = lgs.filter(country_id=query.country)
+    chosen = Q(pk=query.local_government.pk) if query.local_government else Q(pk__in=[])
+    lgs = LocalGovernment.objects.with_places().filter(Q(pk__in=lgs.values("pk")) | chosen)
     return {
         "kinds": [Choice(value, str(label)) for value, label in EventKind.choices],
         "countries": sorted((Choice(c.code, c.name) for c in countries),
                             key=lambda c: c.label),
         "regions": [Choice(r.code, r.name) for r in regions.order_by("code")],
-        "local_governments": sorted((Choice(str(lg.pk), lg.label) for lg in lgs),
-                                    key=lambda c: c.label),
+        "local_governments": [Choice(str(lg.pk), lg.label)
+                              for lg in sorted(lgs, key=_local_government_order)],
     }
+
+
+def calendar_active_filters(query: CalendarQuery,
+                            choices: Mapping[str, list[Choice]]) -> list[tuple[str, str]]:
+    """``[(what, value)]`` of the filters ``query`` applies, in the form's order
+    (``("Type", "Film screening")``), named from ``choices`` (``calendar_choices(query)``;
+    no query)."""
+    def label(name: str, value: str) -> str:
+        return next((c.label for c in choices[name] if c.value == value), value)
+
+    active = []
+    if query.kind:
+        active.append((_("Type"), capfirst(label("kinds", query.kind))))
+    if query.country:
+        active.append((_("Country"), label("countries", query.country)))
+    if query.region:
+        active.append((_("Prefecture or region"), label("regions", query.region)))
+    if query.local_government is not None:
+        active.append((_("Local government"), query.local_government.label))
+    return active
 
 
 # --- One event's page -------------------------------------------------------------------------
@@ -425,6 +508,54 @@ class Point:
     lat: float
     lon: float
     approximate: bool = False
+
+    @property
+    def map_url(self) -> str:
+        """The point on openstreetmap.org (a map a phone or computer opens, with a marker;
+        zoomed out a little when the point is only approximate)."""
+        zoom = 14 if self.approximate else 16
+        lat, lon = f"{self.lat:.5f}", f"{self.lon:.5f}"
+        return (f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}"
+                f"#map={zoom}/{lat}/{lon}")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A web address (``url``) and what a link to it says (``label``: its host name,
+    ``ascii.jp``) or, with ``url`` empty, plain text."""
+
+    label: str
+    url: str = ""
+
+
+def link_label(url: str) -> str:
+    """The host name of ``url`` without ``www.`` (``https://www.unhcr.org/jp/`` →
+    ``unhcr.org``), else ``url`` itself."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        host = ""
+    return host.removeprefix("www.") or url
+
+
+_URL = re.compile(r"https?://[^\s<>\"'()]+")
+
+
+def linked_text(text: str) -> list[Link]:
+    """``text`` cut into plain parts and its http(s) addresses, each a ``Link`` labelled
+    with its host name (``"ASCII.jp (also https://news.3rd-in.co.jp/a)"`` → text, link
+    ``news.3rd-in.co.jp``, text ``")"``); trailing punctuation stays text."""
+    parts: list[Link] = []
+    last = 0
+    for match in _URL.finditer(text):
+        url = match[0].rstrip(".,;:!?")
+        if match.start() > last:
+            parts.append(Link(text[last:match.start()]))
+        parts.append(Link(link_label(url), url))
+        last = match.start() + len(url)
+    if last < len(text):
+        parts.append(Link(text[last:]))
+    return parts
 
 
 @dataclass(frozen=True)
@@ -448,6 +579,11 @@ class EventPage:
     def event(self) -> Event:
         return self.item.event
 
+    @property
+    def source_links(self) -> list[Link]:
+        """``sources`` as links labelled with their host names."""
+        return [Link(link_label(url), url) for url in self.sources]
+
 
 def _sources(event: Event) -> list[str]:
     """The web addresses of ``event.sources`` (" | " between them; anything that is not an
@@ -466,6 +602,48 @@ def _point(event: Event) -> Point | None:
     return None
 
 
+#: Google Calendar's "add an event" address (its template's parameters: ``text``,
+#: ``dates``, ``ctz``, ``details``, ``location``).
+GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
+_DETAILS_MAX = 1500  # characters of the description in the address (kept well under 8 KB)
+
+
+def event_google_calendar_url(page: EventPage, *, absolute: Callable[[str], str]) -> str:
+    """An address that opens Google Calendar with the event filled in (no query): ``text``
+    the title; ``dates`` ``20270620/20270622`` for an all-day event (the day after the last
+    one: Google's end is exclusive) or ``20270620T100000/20270620T170000``, local times
+    with ``ctz`` the event's zone (``Asia/Tokyo``); ``details`` the description (cut at
+    ``_DETAILS_MAX`` characters) and the event's page (``absolute`` makes its full address);
+    ``location`` the place's name, address and local government, else the online link. ""
+    for a record known only by its year and for a cancelled event."""
+    item, event = page.item, page.event
+    when = item.when
+    if when.year_only or item.cancelled:
+        return ""
+    params = {"action": "TEMPLATE", "text": item.title.text}
+    if when.all_day:
+        params["dates"] = (f"{event.start_date:%Y%m%d}/"
+                           f"{event.end_date + timedelta(days=1):%Y%m%d}")
+    else:
+        zone = _zone(event.time_zone)
+        start = event.starts_at.astimezone(zone)
+        end = (event.ends_at or event.starts_at).astimezone(zone)
+        params["dates"] = f"{start:%Y%m%dT%H%M%S}/{end:%Y%m%dT%H%M%S}"
+        params["ctz"] = zone.key
+    description = page.description.text
+    if len(description) > _DETAILS_MAX:
+        description = description[:_DETAILS_MAX - 1].rstrip() + "…"
+    params["details"] = "\n\n".join(p for p in (description, absolute(item.url)) if p)
+    lg = event.local_government
+    place = [page.landmark.text or event.venue, event.address]
+    if any(place) or not event.online_url:
+        location = ", ".join(p for p in (*place, lg.label) if p)
+    else:
+        location = event.online_url
+    params["location"] = location
+    return f"{GOOGLE_CALENDAR}?{urlencode(params, quote_via=quote)}"
+
+
 def event_page(pk: int) -> EventPage:
     """The page of the public event ``pk`` (three queries: the event with its local
     government, places and landmark; its partners; its photos). Raises
@@ -482,7 +660,8 @@ def event_page(pk: int) -> EventPage:
 def event_jsonld(page: EventPage, *, absolute: Callable[[str], str]) -> dict:
     """The schema.org ``Event`` of ``page`` as a dict (for a ``<script
     type="application/ld+json">``; escape it as ``json_script`` does). ``absolute`` turns a
-    path into a full address (``request.build_absolute_uri``)."""
+    path into a full address (``request.build_absolute_uri``). The place's ``geo`` only
+    for a point of its own (not a landmark's approximate one: its local government's)."""
     event, item = page.event, page.item
     lg = event.local_government
     data: dict = {
@@ -506,7 +685,8 @@ def event_jsonld(page: EventPage, *, absolute: Callable[[str], str]) -> dict:
     if event.address:
         address["streetAddress"] = event.address
     place["address"] = address
-    if page.point is not None:
+    if page.point is not None and not page.point.approximate:
+        # An approximate point is the local government's, not the place's: no ``geo``.
         place["geo"] = {"@type": "GeoCoordinates", "latitude": page.point.lat,
                         "longitude": page.point.lon}
     physical = bool(name or event.address or page.point or event.kind == EventKind.LIGHT_UP)
@@ -533,12 +713,15 @@ def event_jsonld(page: EventPage, *, absolute: Callable[[str], str]) -> dict:
 class LitLandmark:
     """A landmark lit in blue on World Refugee Day of a year: ``name`` (reader's language,
     else the other), its ``local_government``, the ``point`` (None: not on the map, only in
-    the list), the light-up's ``item`` (its page)."""
+    the list), the light-up's ``item`` (its page); ``announced``: the campaign's records
+    have it only from an announcement before the day (``announced_before_the_day``), not
+    from a report that it was lit."""
 
     name: Text
     local_government: LocalGovernment
     point: Point | None
     item: EventItem
+    announced: bool = False
 
 
 @dataclass(frozen=True)
@@ -560,7 +743,8 @@ class WorldRefugeeDay:
     press with its source (``ReportedTotal``; None when there is none), kept apart from the
     platform's count, and ``reported_text``, the words it was reported in ("about 20");
     ``years``: every year with light-ups or a reported total, oldest first (for the links
-    between the pages)."""
+    between the pages); ``reported_source``: the source's words with the addresses in them
+    as links (``linked_text``)."""
 
     year: int
     landmarks: list[LitLandmark]
@@ -571,18 +755,49 @@ class WorldRefugeeDay:
     reported: ReportedTotal | None
     years: list[int]
     reported_text: Text = Text("", "")
+    reported_source: list[Link] = field(default_factory=list)
+
+    @property
+    def reported_link(self) -> Link | None:
+        """The reported total's source address as a link labelled with its host name."""
+        if self.reported is None or not self.reported.source_url:
+            return None
+        return Link(link_label(self.reported.source_url), self.reported.source_url)
+
+    @property
+    def has_approximate(self) -> bool:
+        """Some landmark is on the map only at its local government's point."""
+        return any(lm.point is not None and lm.point.approximate for lm in self.landmarks)
+
+    @property
+    def has_announced(self) -> bool:
+        """Some landmark is known only from an announcement before the day."""
+        return any(lm.announced for lm in self.landmarks)
 
     def map_points(self) -> list[dict]:
-        """``[{"label", "lat", "lon", "approximate", "url"}]`` of the landmarks with a point,
-        for the map's script (``static/js/wrd-map.js``); the page lists them all."""
+        """``[{"label", "lat", "lon", "approximate", "announced", "url"}]`` of the landmarks
+        with a point, for the map's script (``static/js/wrd-map.js``); the page lists them
+        all."""
         return [{"label": f"{lm.name.text} – {lm.local_government.label}",
                  "lat": lm.point.lat, "lon": lm.point.lon,
-                 "approximate": lm.point.approximate, "url": lm.item.url}
+                 "approximate": lm.point.approximate, "announced": lm.announced,
+                 "url": lm.item.url}
                 for lm in self.landmarks if lm.point is not None]
 
 
+_ANNOUNCED = re.compile(r"\b(planned|announced)\b", re.IGNORECASE)
+
+
+def announced_before_the_day(event: Event) -> bool:
+    """Whether a campaign record (``origin=reference``) has the light-up only from an
+    announcement before the day: its note says "planned" or "announced" (the reference list
+    marks them so: "announced in prefectural press release 2024-05-24 (planned)")."""
+    return event.origin == Origin.REFERENCE and bool(_ANNOUNCED.search(event.source_note or ""))
+
+
 def _lightups() -> QuerySet[Event]:
-    return Event.objects.filter(status=EventStatus.APPROVED, kind=EventKind.LIGHT_UP)
+    return Event.objects.filter(status=EventStatus.APPROVED, kind=EventKind.LIGHT_UP,
+                                revision_of__isnull=True)
 
 
 def world_refugee_day_years() -> list[int]:
@@ -616,6 +831,8 @@ def world_refugee_day(year: int) -> WorldRefugeeDay:
         "landmark__local_government__country", "landmark__local_government__region"))
     landmarks: list[LitLandmark] = []
     seen: set[int] = set()
+    # A landmark is "announced" only when every record of it that year is an announcement.
+    confirmed = {e.landmark_id for e in rows if not announced_before_the_day(e)}
     for event in rows:
         if event.landmark_id in seen:
             continue
@@ -626,7 +843,8 @@ def world_refugee_day(year: int) -> WorldRefugeeDay:
                  if landmark.latitude is not None and landmark.longitude is not None
                  else _lg_point(lg))
         landmarks.append(LitLandmark(name=_text(landmark, "name"), local_government=lg,
-                                     point=point, item=event_item(event)))
+                                     point=point, item=event_item(event),
+                                     announced=event.landmark_id not in confirmed))
     landmarks.sort(key=lambda lm: (lm.local_government.country_id != "JP",
                                    lm.local_government.region.code
                                    if lm.local_government.region else "",
@@ -653,6 +871,7 @@ def world_refugee_day(year: int) -> WorldRefugeeDay:
                        sorted(prefectures.items(), key=lambda kv: (-kv[1], kv[0]))],
         photos=photos, count=len(landmarks), reported=reported,
         reported_text=_text(reported, "text") if reported else Text("", ""),
+        reported_source=linked_text(reported.source_label) if reported else [],
         years=world_refugee_day_years())
 
 
@@ -723,7 +942,8 @@ def local_government_events(local_government: LocalGovernment, *,
 
 @dataclass(frozen=True)
 class ActCounts:
-    """The events of a local government by status (all origins)."""
+    """The events of a local government by status (all origins; revisions, the changes to
+    approved events awaiting review, are not events of their own and not counted)."""
 
     draft: int = 0
     submitted: int = 0
@@ -738,15 +958,18 @@ class ActCounts:
 
 def act_counts(local_government: LocalGovernment | int) -> ActCounts:
     """``ActCounts`` of ``local_government`` (an instance or its id; one query)."""
-    counts = Event.objects.filter(local_government=local_government).aggregate(
+    counts = Event.objects.filter(local_government=local_government,
+                                  revision_of__isnull=True).aggregate(
         **{status: Count("pk", filter=Q(status=status)) for status in EventStatus.values})
     return ActCounts(**{status: counts[status] or 0 for status in EventStatus.values})
 
 
 def event_ids(local_government_id: int) -> QuerySet[Event]:
-    """The events of the local government (all statuses), for the workspace's activity
-    list (``.model`` gives the model for its content type)."""
-    return Event.objects.filter(local_government_id=local_government_id)
+    """The events of the local government (all statuses; not revisions, whose audit rows
+    are their events'), for the workspace's activity list (``.model`` gives the model for
+    its content type)."""
+    return Event.objects.filter(local_government_id=local_government_id,
+                                revision_of__isnull=True)
 
 
 def landmark_ids(local_government_id: int) -> QuerySet[Landmark]:

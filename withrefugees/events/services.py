@@ -12,6 +12,17 @@ and ``to_state``), ``event.report``, ``event_photo.add``, ``event_photo.remove``
 event), ``landmark.create``, ``support_request.create``. After commit the public pages are
 invalidated (``audit_record``).
 
+Nothing officers write is public before UNHCR approved it. A draft, submitted or sent-back
+event is edited in place (an edit of a submitted one keeps it submitted; staff approve only
+the version they saw, ``services_review.event_approve``). An *approved* event is never
+changed by its officers: every edit (the form, partners, image, report, photos) goes to its
+*revision* (``Event.revision_of``), created on the first edit as a copy of the event (its
+fields, partners and photos, the files shared), which officers submit like an event, and
+which staff approve (merged into the event) or send back; the approved event stays public
+as it was meanwhile. ``event_revision_discard`` drops the changes. Cancelling an approved
+event needs no review and drops its revision. Every audit row of a revision is written on
+its event (the revision is deleted once decided on).
+
 iCalendar: ``Event.sequence`` grows by one whenever a field a calendar shows changes
 (``CALENDAR_FIELDS``: times, place, title, description, online link, status)."""
 
@@ -25,7 +36,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
+from django.core.files.storage import Storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,18 +74,14 @@ EDIT_RULE = "events.edit_events"
 SUPPORT_RULE = "events.request_support"
 
 #: Fields an officer edits (the audit compares them).
-EVENT_FIELDS = ("kind", "title_ja", "title_en", "description_ja", "description_en", "all_day",
-                "time_zone", "starts_at", "ends_at", "start_date", "end_date", "landmark",
-                "venue", "address", "latitude", "longitude", "online_url", "registration_url",
-                "accessibility", "image_alt", "image_credit")
+EVENT_FIELDS = selectors_officer.EDITED_FIELDS
 #: Fields whose change a calendar must learn of (``sequence`` += 1).
 CALENDAR_FIELDS = ("kind", "title_ja", "title_en", "description_ja", "description_en",
                    "all_day", "time_zone", "starts_at", "ends_at", "start_date", "end_date",
                    "landmark", "venue", "address", "latitude", "longitude", "online_url",
                    "status")
-#: Statuses in which officers edit an event (an approved one stays approved).
-EDITABLE = (EventStatus.DRAFT, EventStatus.SUBMITTED, EventStatus.RETURNED,
-            EventStatus.APPROVED)
+#: Statuses in which officers edit an event in place (an approved one: its revision).
+EDITABLE = (EventStatus.DRAFT, EventStatus.SUBMITTED, EventStatus.RETURNED)
 SUBMITTABLE = (EventStatus.DRAFT, EventStatus.RETURNED)
 CANCELLABLE = (EventStatus.DRAFT, EventStatus.SUBMITTED, EventStatus.RETURNED,
                EventStatus.APPROVED)
@@ -403,35 +412,138 @@ def event_create(*, local_government: LocalGovernment, actor: AbstractBaseUser,
     return event
 
 
-def _lock(event: Event) -> Event:
+def _lock(event: Event | int) -> Event:
+    pk = event if isinstance(event, int) else event.pk
     return (Event.objects.select_for_update().select_related("local_government", "landmark")
-            .get(pk=event.pk))
+            .get(pk=pk))
 
 
 def _refresh(event: Event, locked: Event) -> Event:
-    """Copy ``locked``'s state into the caller's ``event`` object too."""
-    event.refresh_from_db()
+    """Copy ``locked``'s state into the caller's ``event`` object too (unless it is gone:
+    a revision discarded)."""
+    if Event.objects.filter(pk=event.pk).exists():
+        event.refresh_from_db()
     return locked
+
+
+def _lock_with_revision(event: Event) -> tuple[Event, Event | None]:
+    """``(the event, its revision or None)``, both locked, the event first (also when
+    ``event`` is a revision: then its event and, if it still exists, the revision)."""
+    original = _lock(event.revision_of_id or event.pk)
+    revision = (Event.objects.select_for_update().select_related("local_government", "landmark")
+                .filter(revision_of=original).first())
+    return original, revision
+
+
+def delete_unused_files_later(storage: Storage, names) -> None:
+    """After commit, delete the stored files ``names`` that no event image and no photo
+    uses any more (a revision shares its event's files)."""
+    names = {name for name in names if name}
+    if not names:
+        return
+
+    def delete() -> None:
+        used = set(Event.objects.filter(image__in=names).values_list("image", flat=True))
+        used |= set(EventPhoto.objects.filter(image__in=names)
+                    .values_list("image", flat=True))
+        for name in names - used:
+            storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+def _not_editable(event: Event) -> ValidationError:
+    return ValidationError(_("This event is %(status)s and can no longer be edited."),
+                           code="event_not_editable",
+                           params={"status": event.get_status_display()})
+
+
+def _revision_create(original: Event, actor: AbstractBaseUser) -> Event:
+    """A revision of the approved ``original``: a copy of its fields, partners and photos
+    (sharing their files), a draft."""
+    revision = Event(revision_of=original, local_government=original.local_government,
+                     origin=Origin.PLATFORM, status=EventStatus.DRAFT, was_approved=False,
+                     created_by=actor, sequence=original.sequence,
+                     date_precision=original.date_precision)
+    for name in (*selectors_officer.CONTENT_FIELDS, "image_width", "image_height"):
+        setattr(revision, name, getattr(original, name))
+    revision.image = original.image.name or ""
+    revision.save()
+    EventPartner.objects.bulk_create(
+        EventPartner(event=revision, kind=p.kind, name=p.name, position=p.position)
+        for p in original.partners.all())
+    EventPhoto.objects.bulk_create(
+        EventPhoto(event=revision, image=p.image.name, width=p.width, height=p.height,
+                   alt=p.alt, credit=p.credit, position=p.position, added_by_id=p.added_by_id)
+        for p in original.photos.all())
+    return revision
+
+
+def revision_delete(revision: Event) -> None:
+    """Delete ``revision`` (locked by the caller) with its partners and photos; the files
+    only it used are deleted after commit."""
+    names = [revision.image.name, *revision.photos.values_list("image", flat=True)]
+    storage = revision.image.storage
+    revision.delete()
+    delete_unused_files_later(storage, names)
+
+
+def _working_copy(event: Event, actor: AbstractBaseUser, *,
+                  after_event: bool = False) -> tuple[Event, Event]:
+    """``(the event, what officers change of it)``, both locked: a draft, submitted or
+    sent-back event itself; for an approved event its revision (created now when it has
+    none). Raises ``ValidationError``: ``event_not_editable`` (cancelled, a record of the
+    campaign); with ``after_event`` (the report and photos) ``event_cancelled`` for a
+    cancelled event and ``event_not_started`` before it started."""
+    original, revision = _lock_with_revision(event)
+    if after_event and original.status == EventStatus.CANCELLED:
+        raise ValidationError(_("This event was cancelled: there is nothing to report."),
+                              code="event_cancelled")
+    if original.origin != Origin.PLATFORM:
+        raise _not_editable(original)
+    if original.status == EventStatus.APPROVED:
+        target = revision or _revision_create(original, actor)
+    elif original.status in EDITABLE:
+        target = original
+    else:
+        raise _not_editable(original)
+    if after_event and not selectors_officer.event_has_started(target):
+        raise ValidationError(
+            _("The report and photos can be added once the event has started."),
+            code="event_not_started")
+    return original, target
+
+
+def _settle(original: Event, target: Event) -> Event | None:
+    """After an edit of ``target``: a revision that no longer changes anything of its
+    event is discarded (returns None); else ``target``."""
+    if target.pk == original.pk:
+        return target
+    if not selectors_officer.content_changes(selectors_officer.event_content(original),
+                                             selectors_officer.event_content(target)):
+        revision_delete(target)
+        return None
+    return target
 
 
 @transaction.atomic
 def event_update(*, event: Event, actor: AbstractBaseUser, data: EventInput,
                  image: File | None | _Unset = UNSET, note: str = "") -> Event:
-    """Change ``event`` (draft, submitted, sent back or approved; else ``ValidationError``
-    code ``event_not_editable``) to ``data``; ``image``: a new picture, ``None`` removes it,
-    ``UNSET`` keeps it. An approved event stays approved and public, marked
-    ``changed_since_review`` for staff; ``sequence`` grows by one when a calendar field
-    changed. Writes ``event.update`` with ``{field: [old, new]}`` (partners as
-    ``[[kind, name], ...]``, the image by stored name); no change writes nothing. Errors as
-    ``event_create``."""
+    """Change ``event`` to ``data``; ``image``: a new picture, ``None`` removes it,
+    ``UNSET`` keeps it. A draft, submitted or sent-back event is changed in place (its
+    status kept); an approved event is not changed: its revision is (created on the first
+    change; see the module docstring) and the event stays public as UNHCR approved it.
+    Returns what was changed: the event, or its revision (the event itself when the
+    revision is discarded because it no longer changes anything). ``sequence`` grows by
+    one when a calendar field of an unapproved event changed. Writes ``event.update`` on
+    the event with ``{field: [old, new]}`` (partners as ``[[kind, name], ...]``, the image
+    by stored name); no change writes nothing. Errors as ``event_create``, and
+    ``ValidationError`` code ``event_not_editable`` (cancelled, a record of the
+    campaign)."""
     _check(actor, EDIT_RULE, event.local_government)
     processed = (_process_image(image, "image")
                  if image is not UNSET and image is not None else None)
-    locked = _lock(event)
-    if locked.status not in EDITABLE or locked.origin != Origin.PLATFORM:
-        raise ValidationError(_("This event is %(status)s and can no longer be edited."),
-                              code="event_not_editable",
-                              params={"status": locked.get_status_display()})
+    original, locked = _working_copy(event, actor)
     before = field_values(locked, EVENT_FIELDS)
     old_partners = _partners_of(locked)
     old_image = locked.image.name or ""
@@ -450,86 +562,106 @@ def event_update(*, event: Event, actor: AbstractBaseUser, data: EventInput,
         changes["partners"] = [old_partners, new_partners]
     image_changed = processed is not None or (image is None and bool(old_image))
     if not changes and not image_changed:
-        return _refresh(event, locked)
-    if set(changes) & set(CALENDAR_FIELDS):
+        result = _settle(original, locked) or original
+        return _refresh(event, result)
+    if set(changes) & set(CALENDAR_FIELDS) and locked.revision_of_id is None:
         locked.sequence += 1
-    if locked.status == EventStatus.APPROVED:
-        locked.changed_since_review = True
     locked.save()
     if "partners" in changes:
         _set_partners(locked, data.partners)
     if image_changed:
         changes["image"] = [old_image, locked.image.name or ""]
-        if old_image:
-            storage = locked.image.storage
-            transaction.on_commit(lambda: storage.delete(old_image))
-    audit_record(target=locked, action="event.update", actor=actor, changes=changes,
+        delete_unused_files_later(locked.image.storage, [old_image])
+    audit_record(target=original, action="event.update", actor=actor, changes=changes,
                  note=note)
-    return _refresh(event, locked)
-
-
-def _change_status(event: Event, *, allowed: Sequence[str], to: str, action: str,
-                   actor: AbstractBaseUser, note: str = "", code: str,
-                   message, **extra: Any) -> Event:
-    _check(actor, EDIT_RULE, event.local_government)
-    locked = _lock(event)
-    if locked.status not in allowed or locked.origin != Origin.PLATFORM:
-        raise ValidationError(message, code=code,
-                              params={"status": locked.get_status_display()})
-    from_state = locked.status
-    locked.status = to
-    locked.sequence += 1
-    for name, value in extra.items():
-        setattr(locked, name, value)
-    locked.save()
-    audit_record(target=locked, action=action, actor=actor, from_state=from_state,
-                 to_state=to, note=note)
-    return _refresh(event, locked)
+    result = _settle(original, locked) or original
+    return _refresh(event, result)
 
 
 @transaction.atomic
 def event_submit(*, event: Event, actor: AbstractBaseUser, note: str = "") -> Event:
     """Send a draft or sent-back ``event`` to UNHCR for review (``submitted``,
-    ``submitted_at`` now); else ``ValidationError`` code ``event_not_submittable``. Writes
-    ``event.submit`` (from → to)."""
-    return _change_status(
-        event, allowed=SUBMITTABLE, to=EventStatus.SUBMITTED, action="event.submit",
-        actor=actor, note=note, code="event_not_submittable",
-        message=_("This event is %(status)s: only a draft or an event sent back can be "
-                  "submitted."), submitted_at=timezone.now())
+    ``submitted_at`` now); for an approved event, its revision (its changes). Returns what
+    was submitted. Else ``ValidationError`` code ``event_not_submittable`` (also an
+    approved event without changes). Writes ``event.submit`` (from → to) on the event."""
+    _check(actor, EDIT_RULE, event.local_government)
+    original, revision = _lock_with_revision(event)
+    target = revision if original.status == EventStatus.APPROVED else original
+    if target is None:
+        raise ValidationError(
+            _("This event is approved and public, and you have not changed it: there is "
+              "nothing to submit."), code="event_not_submittable",
+            params={"status": original.get_status_display()})
+    if target.status not in SUBMITTABLE or target.origin != Origin.PLATFORM:
+        raise ValidationError(
+            _("This event is %(status)s: only a draft or an event sent back can be "
+              "submitted."), code="event_not_submittable",
+            params={"status": target.get_status_display()})
+    from_state = target.status
+    target.status = EventStatus.SUBMITTED
+    target.submitted_at = timezone.now()
+    if target.revision_of_id is None:
+        target.sequence += 1
+    target.save()
+    audit_record(target=original, action="event.submit", actor=actor, from_state=from_state,
+                 to_state=target.status, note=note)
+    return _refresh(event, target)
 
 
 @transaction.atomic
 def event_cancel(*, event: Event, actor: AbstractBaseUser, note: str = "") -> Event:
     """Cancel ``event`` (draft, submitted, sent back or approved; else ``ValidationError``
-    code ``event_not_cancellable``). An approved one keeps ``was_approved``: it stays public
-    marked cancelled, and calendars learn of it (``sequence`` + 1). ``note``: why. Writes
-    ``event.cancel`` (from → to)."""
-    return _change_status(
-        event, allowed=CANCELLABLE, to=EventStatus.CANCELLED, action="event.cancel",
-        actor=actor, note=note, code="event_not_cancellable",
-        message=_("This event is %(status)s and cannot be cancelled."))
+    code ``event_not_cancellable``); needs no review. An approved event stays public,
+    marked cancelled, and calendars learn of it (``sequence`` + 1); any other is never
+    public, even one approved once and sent back since (``was_approved`` is set to whether
+    it was approved right before: the public pages read it). Its revision, if any, is
+    discarded.
+    ``note``: why. Writes ``event.cancel`` (from → to)."""
+    _check(actor, EDIT_RULE, event.local_government)
+    original, revision = _lock_with_revision(event)
+    if original.status not in CANCELLABLE or original.origin != Origin.PLATFORM:
+        raise ValidationError(_("This event is %(status)s and cannot be cancelled."),
+                              code="event_not_cancellable",
+                              params={"status": original.get_status_display()})
+    from_state = original.status
+    if revision is not None:
+        revision_delete(revision)
+    original.status = EventStatus.CANCELLED
+    # Public once cancelled only when it was public (approved) right before.
+    original.was_approved = from_state == EventStatus.APPROVED
+    original.sequence += 1
+    original.save()
+    audit_record(target=original, action="event.cancel", actor=actor, from_state=from_state,
+                 to_state=original.status, note=note)
+    return _refresh(event, original)
 
 
-def _check_after_event(event: Event) -> None:
-    if event.status == EventStatus.CANCELLED:
-        raise ValidationError(_("This event was cancelled: there is nothing to report."),
-                              code="event_cancelled")
-    if not selectors_officer.event_has_started(event):
-        raise ValidationError(
-            _("The report and photos can be added once the event has started."),
-            code="event_not_started")
+@transaction.atomic
+def event_revision_discard(*, event: Event, actor: AbstractBaseUser) -> Event:
+    """Drop the changes to the approved ``event`` (its revision, whatever its state): the
+    event stays as UNHCR approved it. Returns the event. No revision: nothing (no audit
+    row). Writes ``event.update`` on the event with the changes dropped (new → old)."""
+    _check(actor, EDIT_RULE, event.local_government)
+    original, revision = _lock_with_revision(event)
+    if revision is None:
+        return _refresh(event, original)
+    changes = selectors_officer.content_changes(selectors_officer.event_content(revision),
+                                                selectors_officer.event_content(original))
+    revision_delete(revision)
+    audit_record(target=original, action="event.update", actor=actor, changes=changes)
+    return _refresh(event, original)
 
 
 @transaction.atomic
 def event_report_save(*, event: Event, actor: AbstractBaseUser, report: str) -> Event:
     """Set the short report after ``event`` (at most 5,000 characters); only once the event
     has started and unless it was cancelled (``ValidationError`` codes ``event_not_started``,
-    ``event_cancelled``). Writes ``event.report`` with ``{"report": [old, new]}``; the same
-    text writes nothing."""
+    ``event_cancelled``, ``event_not_editable``). On an approved event the report goes to
+    its revision (public once UNHCR approves it); returns what was changed (as
+    ``event_update``). Writes ``event.report`` with ``{"report": [old, new]}`` on the
+    event; the same text writes nothing."""
     _check(actor, EDIT_RULE, event.local_government)
-    locked = _lock(event)
-    _check_after_event(locked)
+    original, locked = _working_copy(event, actor, after_event=True)
     report = report.strip().replace("\r\n", "\n")
     _refuse_control_characters({"report": report})
     before = field_values(locked, ["report"])
@@ -539,11 +671,10 @@ def event_report_save(*, event: Event, actor: AbstractBaseUser, report: str) -> 
     except ValidationError as exc:
         raise ValidationError({"report": exc.error_dict.get("report", exc.messages)}) from exc
     changes = changed_fields(before, locked)
-    if not changes:
-        return _refresh(event, locked)
-    locked.save(update_fields=["report", "updated_at"])
-    audit_record(target=locked, action="event.report", actor=actor, changes=changes)
-    return _refresh(event, locked)
+    if changes:
+        locked.save(update_fields=["report", "updated_at"])
+        audit_record(target=original, action="event.report", actor=actor, changes=changes)
+    return _refresh(event, _settle(original, locked) or original)
 
 
 @transaction.atomic
@@ -552,7 +683,8 @@ def event_photo_add(*, event: Event, actor: AbstractBaseUser, image: File, alt: 
     """Add a photo to ``event`` once it has started (errors of ``event_report_save``):
     ``image`` re-encoded (``core.images``, errors on ``image``), ``alt`` (what it shows) and
     ``credit`` required (codes ``photo_alt_required``, ``photo_credit_required``); at most
-    ``MAX_PHOTOS`` (code ``too_many_photos``). Writes ``event_photo.add`` on the event."""
+    ``MAX_PHOTOS`` (code ``too_many_photos``). On an approved event the photo goes to its
+    revision (public once UNHCR approves it). Writes ``event_photo.add`` on the event."""
     _check(actor, EDIT_RULE, event.local_government)
     alt, credit = alt.strip(), credit.strip()
     _refuse_control_characters({"alt": alt, "credit": credit})
@@ -567,18 +699,18 @@ def event_photo_add(*, event: Event, actor: AbstractBaseUser, image: File, alt: 
     if errors:
         raise ValidationError(errors)
     processed = _process_image(image, "image")
-    locked = _lock(event)
-    _check_after_event(locked)
+    original, locked = _working_copy(event, actor, after_event=True)
     count = locked.photos.count()
     if count >= MAX_PHOTOS:
         raise ValidationError(_("An event has at most %(max)s photos. Remove one first."),
                               code="too_many_photos", params={"max": MAX_PHOTOS})
-    photo = EventPhoto(event=locked, alt=alt, credit=credit, position=count, added_by=actor,
-                       width=processed.width, height=processed.height,
+    position = (max(locked.photos.values_list("position", flat=True), default=-1) + 1)
+    photo = EventPhoto(event=locked, alt=alt, credit=credit, position=position,
+                       added_by=actor, width=processed.width, height=processed.height,
                        image=ContentFile(processed.content, name=_image_name(processed)))
     photo.full_clean(exclude=["event", "image", "added_by"])
     photo.save()
-    audit_record(target=locked, action="event_photo.add", actor=actor,
+    audit_record(target=original, action="event_photo.add", actor=actor,
                  changes={"photo": [None, {"id": photo.pk, "image": photo.image.name,
                                            "alt": alt, "credit": credit}]})
     return photo
@@ -586,21 +718,31 @@ def event_photo_add(*, event: Event, actor: AbstractBaseUser, image: File, alt: 
 
 @transaction.atomic
 def event_photo_remove(*, photo: EventPhoto, actor: AbstractBaseUser) -> None:
-    """Remove ``photo`` (its file is deleted after commit). Writes ``event_photo.remove``
-    on the event. A photo already gone: nothing."""
+    """Remove ``photo``: from an approved event, from its revision (the photo stays public
+    until UNHCR approves the changes); from a cancelled event at once (nothing new becomes
+    public); else from the event. Its file is deleted after commit once nothing uses it.
+    Writes ``event_photo.remove`` on the event. A photo already gone: nothing. Raises
+    ``ValidationError`` code ``event_not_editable`` for a record of the campaign."""
     event = photo.event
     _check(actor, EDIT_RULE, event.local_government)
-    locked = EventPhoto.objects.select_for_update().filter(pk=photo.pk).first()
+    original, revision = _lock_with_revision(event)
+    if original.status == EventStatus.CANCELLED and original.origin == Origin.PLATFORM:
+        target = original
+    else:
+        original, target = _working_copy(original, actor)
+    name = photo.image.name
+    locked = (EventPhoto.objects.select_for_update()
+              .filter(Q(pk=photo.pk) | Q(image=name), event=target).first())
     if locked is None:
+        _settle(original, target)
         return
-    name = locked.image.name
-    audit_record(target=event, action="event_photo.remove", actor=actor,
-                 changes={"photo": [{"id": locked.pk, "image": name, "alt": locked.alt,
-                                     "credit": locked.credit}, None]})
+    audit_record(target=original, action="event_photo.remove", actor=actor,
+                 changes={"photo": [{"id": locked.pk, "image": locked.image.name,
+                                     "alt": locked.alt, "credit": locked.credit}, None]})
     storage = locked.image.storage
     locked.delete()
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
+    delete_unused_files_later(storage, [locked.image.name])
+    _settle(original, target)
 
 
 # --- Support requests -----------------------------------------------------------------------

@@ -8,15 +8,24 @@ promises its emails in the same transaction (``core.outbox``, see ``tasks.py``).
 
 Events (``EventStatus``):
 
-- ``event_approve``: ``submitted`` → ``approved`` (public): ``was_approved``,
-  ``reviewed_at``, ``changed_since_review`` cleared, an optional comment kept in
-  ``review_comment``; also an ``approved`` event its officers changed since
-  (``changed_since_review``): the change is accepted, the flag cleared. Audit
-  ``event.approve``; the officers get ``event.approved``.
-- ``event_return``: ``submitted`` or ``approved`` → ``returned`` with a comment (required):
-  an approved event sent back leaves the public pages and calendars (its ``sequence`` grows,
-  so calendars that had it see the next version as newer). Audit ``event.return``; the
-  officers get ``event.returned`` with the comment.
+Staff approve only what they saw: the review page carries the version it showed
+(``event_version``) and ``event_approve`` refuses (``EventChanged``) when the event changed
+since. An approved event's officers change it through its *revision* (``services``): staff
+approve or send back the revision, and the approved event stays public as it was meanwhile.
+
+- ``event_approve``: a ``submitted`` event → ``approved`` (public): ``was_approved``,
+  ``reviewed_at``, an optional comment kept in ``review_comment``. A ``submitted``
+  revision: its content (fields, report, image, partners, photos) is copied onto its
+  event, which stays approved (``sequence`` + 1), and the revision is deleted. Audit
+  ``event.approve`` on the event (with the fields changed); the officers get
+  ``event.approved``.
+- ``event_return``: ``submitted`` or ``approved`` → ``returned`` with a comment (required).
+  A revision sent back: its event stays public unchanged. An approved event sent back
+  leaves the public pages and calendars (its ``sequence`` grows, so calendars that had it
+  see the next version as newer; cancelled later, it stays private: ``services.
+  event_cancel``), and a pending revision is merged into it (not public).
+  Audit ``event.return`` on the event; the officers get ``event.returned`` with the
+  comment.
 
 Support requests (``SupportStatus``): ``support_request_set_status`` (any status to any
 other; audit ``support_request.status``), ``support_request_reply`` (a ``SupportReply``;
@@ -27,6 +36,8 @@ the status becomes ``answered`` unless the request is ``closed``; audit
 """
 
 import datetime
+import hashlib
+import json
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,7 +50,7 @@ from withrefugees.core.audit import audit_record
 from withrefugees.core.errors import ServiceError
 from withrefugees.core.validators import without_control_characters
 
-from . import tasks
+from . import selectors_officer, services, tasks
 from .models import (
     EARLIEST_YEAR,
     LATEST_YEAR_AHEAD,
@@ -94,37 +105,112 @@ def _lock_event(event: Event) -> Event:
             .get(pk=event.pk))
 
 
+def _lock_with_revision(event: Event) -> tuple[Event, Event | None]:
+    """``(the event, its revision or None)``, locked in the officers' order (the event
+    first); for a revision, its event and the revision. Raises ``Event.DoesNotExist`` when
+    ``event`` is gone."""
+    if event.revision_of_id is not None:
+        original = (Event.objects.select_for_update().select_related("local_government")
+                    .get(pk=event.revision_of_id))
+        revision = (Event.objects.select_for_update().select_related("local_government")
+                    .get(pk=event.pk, revision_of=original))
+        return original, revision
+    original = _lock_event(event)
+    revision = (Event.objects.select_for_update().select_related("local_government")
+                .filter(revision_of=original).first())
+    return original, revision
+
+
+class EventChanged(ServiceError):
+    """The officers changed the event (or its changes) after the page the decision was made
+    on was loaded: nothing was approved."""
+
+    code = "event_changed"
+    message = _("The officers changed this event after you opened it, so it was not "
+                "approved. The page now shows the new version: check it and decide again.")
+
+
+def event_version(event: Event) -> str:
+    """A short fingerprint of what ``event`` is now (what its officers wrote, partners,
+    photos, its state): the review page carries it, and ``event_approve`` approves only
+    that version. Two queries."""
+    content = selectors_officer.event_content(event)
+    content.update(pk=event.pk, status=event.status, revision_of=event.revision_of_id)
+    data = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()[:32]
+
+
+def _merge(original: Event, revision: Event) -> dict[str, list]:
+    """Copy ``revision``'s content (fields, report, image, partners, photos) onto
+    ``original`` (saved; ``sequence`` + 1), delete the revision, and return the changes
+    ``{name: [old, new]}`` (files no longer used are deleted after commit)."""
+    before = selectors_officer.event_content(original)
+    changes = selectors_officer.content_changes(before,
+                                                selectors_officer.event_content(revision))
+    old_files = [original.image.name, *(photo[0] for photo in before["photos"])]
+    for name in (*selectors_officer.CONTENT_FIELDS, "image_width", "image_height"):
+        setattr(original, name, getattr(revision, name))
+    original.image = revision.image.name or ""
+    original.sequence += 1
+    original.save()
+    original.partners.all().delete()
+    revision.partners.update(event=original)
+    original.photos.all().delete()
+    revision.photos.update(event=original)
+    storage = original.image.storage
+    revision.delete()
+    services.delete_unused_files_later(storage, old_files)
+    return changes
+
+
 # --- Events -----------------------------------------------------------------------------------
 @transaction.atomic
 def event_approve(*, event: Event, actor: AbstractBaseUser, comment: str = "",
-                  note: str = "") -> Event:
-    """Approve ``event`` (see the module docstring) and return it.
+                  note: str = "", version: str | None = None) -> Event:
+    """Approve ``event`` (see the module docstring) and return the event approved (for a
+    revision: its event, now with the changes).
 
-    ``comment``: optional words to the officers (kept in ``review_comment``, in their email);
-    ``note``: internal, the audit row's note. Rule ``events.review_events``. Raises
-    ``PermissionDenied``, ``InvalidTransition`` (not submitted, nor approved and changed
-    since its review; or a record of the campaign), ``ValidationError`` (comment too long),
-    ``Event.DoesNotExist`` (deleted meanwhile)."""
+    ``version``: the ``event_version`` the reviewer saw; when given and ``event`` is no
+    longer that version, nothing is approved (``EventChanged``). ``comment``: optional
+    words to the officers (kept in ``review_comment``, in their email); ``note``: internal,
+    the audit row's note. Rule ``events.review_events``. Raises ``PermissionDenied``,
+    ``InvalidTransition`` (not submitted; a revision whose event is no longer approved; a
+    record of the campaign), ``EventChanged``, ``ValidationError`` (comment too long),
+    ``Event.DoesNotExist`` (deleted meanwhile: a revision discarded or decided on)."""
     _check(actor, "events.review_events", event)
     comment = _text(comment, field="comment", max_length=COMMENT_MAX_LENGTH, required=False)
-    locked = _lock_event(event)
-    from_state = locked.status
-    changed_approved = locked.status == S.APPROVED and locked.changed_since_review
-    if locked.origin != "platform" or not (locked.status == S.SUBMITTED or changed_approved):
+    original, revision = _lock_with_revision(event)
+    locked = revision if event.revision_of_id is not None else original
+    if version is not None and version != event_version(locked):
+        raise EventChanged()
+    if locked.origin != "platform" or locked.status != S.SUBMITTED:
         raise InvalidTransition()
+    now = timezone.now()
+    if locked is revision:
+        if original.status != S.APPROVED:
+            raise InvalidTransition()
+        changes = _merge(original, revision)
+        if original.review_comment != comment:
+            changes["review_comment"] = [original.review_comment, comment]
+        original.review_comment = comment
+        original.reviewed_at = now
+        original.save(update_fields=["review_comment", "reviewed_at", "updated_at"])
+        audit_record(target=original, action="event.approve", actor=actor,
+                     from_state=S.SUBMITTED, to_state=S.APPROVED, changes=changes,
+                     note=note)
+        tasks.queue_event_decision_emails(original, tasks.APPROVED)
+        return original
     before = {"status": locked.status, "was_approved": locked.was_approved,
-              "changed_since_review": locked.changed_since_review,
               "review_comment": locked.review_comment}
     locked.status = S.APPROVED
     locked.was_approved = True
-    locked.changed_since_review = False
     locked.review_comment = comment
-    locked.reviewed_at = timezone.now()
-    locked.save(update_fields=["status", "was_approved", "changed_since_review",
-                               "review_comment", "reviewed_at", "updated_at"])
+    locked.reviewed_at = now
+    locked.save(update_fields=["status", "was_approved", "review_comment", "reviewed_at",
+                               "updated_at"])
     changes = {name: [old, getattr(locked, name)] for name, old in before.items()
                if old != getattr(locked, name)}
-    audit_record(target=locked, action="event.approve", actor=actor, from_state=from_state,
+    audit_record(target=locked, action="event.approve", actor=actor, from_state=S.SUBMITTED,
                  to_state=locked.status, changes=changes, note=note)
     tasks.queue_event_decision_emails(locked, tasks.APPROVED)
     return locked
@@ -134,31 +220,35 @@ def event_approve(*, event: Event, actor: AbstractBaseUser, comment: str = "",
 def event_return(*, event: Event, actor: AbstractBaseUser, comment: str,
                  note: str = "") -> Event:
     """Send ``event`` back to its officers with ``comment`` (required: what to change) and
-    return it: ``submitted`` or ``approved`` → ``returned`` (see the module docstring).
+    return it (see the module docstring): a submitted event or revision → ``returned``; an
+    approved event → ``returned`` (public again only once approved again), its revision,
+    if any, merged into it (nothing the officers typed is lost; none of it public).
 
     Rule ``events.review_events``. Raises ``PermissionDenied``, ``ValidationError``
     (``comment_required``, ``comment_too_long``), ``InvalidTransition`` (any other state,
-    or a record of the campaign), ``Event.DoesNotExist``."""
+    or a record of the campaign), ``Event.DoesNotExist``. The audit row is the event's."""
     _check(actor, "events.review_events", event)
     comment = _text(comment, field="comment", max_length=COMMENT_MAX_LENGTH, required=True)
-    locked = _lock_event(event)
+    original, revision = _lock_with_revision(event)
+    locked = revision if event.revision_of_id is not None else original
     if locked.origin != "platform" or locked.status not in (S.SUBMITTED, S.APPROVED):
         raise InvalidTransition()
     from_state = locked.status
-    before = {"status": locked.status, "review_comment": locked.review_comment,
-              "changed_since_review": locked.changed_since_review,
-              "sequence": locked.sequence}
+    before = {"status": locked.status, "was_approved": locked.was_approved,
+              "review_comment": locked.review_comment, "sequence": locked.sequence}
+    changes: dict[str, list] = {}
     if from_state == S.APPROVED:
+        if revision is not None:
+            changes = _merge(original, revision)
         locked.sequence += 1  # it leaves the calendars that had it
     locked.status = S.RETURNED
     locked.review_comment = comment
-    locked.changed_since_review = False
     locked.reviewed_at = timezone.now()
-    locked.save(update_fields=["status", "review_comment", "changed_since_review",
-                               "reviewed_at", "sequence", "updated_at"])
-    changes = {name: [old, getattr(locked, name)] for name, old in before.items()
-               if old != getattr(locked, name)}
-    audit_record(target=locked, action="event.return", actor=actor, from_state=from_state,
+    locked.save(update_fields=["status", "was_approved", "review_comment", "reviewed_at",
+                               "sequence", "updated_at"])
+    changes.update({name: [old, getattr(locked, name)] for name, old in before.items()
+                    if old != getattr(locked, name)})
+    audit_record(target=original, action="event.return", actor=actor, from_state=from_state,
                  to_state=locked.status, changes=changes, note=note or comment)
     tasks.queue_event_decision_emails(locked, tasks.RETURNED)
     return locked

@@ -24,10 +24,28 @@ LIGHT_UP_WARNING_DAYS = 7
 WORLD_REFUGEE_DAY = (6, 20)  # month, day
 
 
+#: The areas of IANA's geographic names ("Area/Location", e.g. Asia/Tokyo,
+#: America/Argentina/Buenos_Aires). Left out: the system's files and aliases that are no
+#: place a person lives in ("localtime", "Factory", "posixrules", "posix/…", "right/…",
+#: "Etc/GMT+5" with its inverted sign, "SystemV/…") and old country names ("Japan",
+#: "US/Eastern").
+TIME_ZONE_AREAS = frozenset({"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic",
+                             "Australia", "Europe", "Indian", "Pacific"})
+
+
+def is_offered_time_zone(name: str) -> bool:
+    """Whether ``name`` is a zone people choose: "UTC" or an IANA "Area/Location" name of
+    ``TIME_ZONE_AREAS``."""
+    area, _slash, location = name.partition("/")
+    return name == "UTC" or (area in TIME_ZONE_AREAS and bool(location))
+
+
 @cache
 def time_zone_names() -> tuple[str, ...]:
-    """Every IANA time zone name this Python knows, sorted (``zoneinfo``)."""
-    return tuple(sorted(zoneinfo.available_timezones()))
+    """The IANA time zone names offered and accepted, sorted: those of
+    ``zoneinfo.available_timezones()`` that ``is_offered_time_zone``."""
+    return tuple(sorted(name for name in zoneinfo.available_timezones()
+                        if is_offered_time_zone(name)))
 
 
 def year_range(today: datetime.date | None = None) -> tuple[int, int]:
@@ -60,6 +78,65 @@ def validate_time_zone(name: str) -> zoneinfo.ZoneInfo:
             _("“%(value)s” is not a time zone. Choose one from the list, e.g. Asia/Tokyo."),
             code="time_zone_invalid", params={"value": name[:64]})
     return zoneinfo.ZoneInfo(name)
+
+
+def _offset_text(offset: datetime.timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "−"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _transition(wall: datetime.datetime, zone: zoneinfo.ZoneInfo) -> tuple[
+        datetime.datetime, datetime.datetime]:
+    """The wall-clock times just before and after the clock change around ``wall`` (naive,
+    in a gap or a fold of ``zone``): e.g. ``(02:00, 03:00)`` when clocks go forward."""
+    before = wall.replace(tzinfo=zone, fold=0).utcoffset()
+    after = wall.replace(tzinfo=zone, fold=1).utcoffset()
+    # The change is an instant between these two (UTC, naive), to the second.
+    low, high = wall - max(before, after), wall - min(before, after)
+    while high - low > datetime.timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if middle.replace(tzinfo=datetime.UTC).astimezone(zone).utcoffset() == before:
+            low = middle
+        else:
+            high = middle
+    change = high.replace(microsecond=0)
+    return change + before, change + after
+
+
+def aware_local_time(day: datetime.date, time: datetime.time, zone_name: str) -> tuple[
+        datetime.datetime, "EventWarning | None"]:
+    """``day`` and ``time`` on the clocks of the IANA zone ``zone_name`` as an aware
+    datetime, and a warning or None.
+
+    - A time that does not exist there (clocks go forward: America/New_York 2027-03-14
+      02:30) is refused: ``ValidationError`` code ``time_nonexistent`` naming the zone and
+      the hour skipped.
+    - A time that happens twice (clocks go back: America/New_York 2027-11-07 01:30) is the
+      FIRST of the two (before the change, ``fold=0``), with an ``EventWarning`` code
+      ``time_ambiguous`` saying so (a form cannot ask for the second: enter the time in
+      UTC or another zone for that)."""
+    zone = zoneinfo.ZoneInfo(zone_name)
+    wall = datetime.datetime.combine(day, time)
+    first = wall.replace(tzinfo=zone, fold=0)
+    second = wall.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first, None
+    start, end = _transition(wall, zone)
+    params = {"time": f"{time:%H:%M}", "date": day.isoformat(), "zone": zone_name,
+              "from": f"{start:%H:%M}", "to": f"{end:%H:%M}"}
+    if second.utcoffset() > first.utcoffset():  # a gap: the clocks go forward
+        raise ValidationError(
+            _("%(time)s does not exist on %(date)s in the time zone %(zone)s: the clocks go "
+              "forward from %(from)s to %(to)s that night. Enter a time before %(from)s or "
+              "from %(to)s."), code="time_nonexistent", params=params)
+    params["offset"] = _offset_text(first.utcoffset())
+    return first, EventWarning(
+        code="time_ambiguous",
+        message=str(_("%(time)s happens twice on %(date)s in the time zone %(zone)s (the "
+                      "clocks go back from %(from)s to %(to)s that night): the first "
+                      "%(time)s, before the clocks go back (%(offset)s), is saved. If you "
+                      "mean the second, give the time in UTC instead.") % params))
 
 
 def validate_web_url(value: str) -> None:

@@ -2,6 +2,7 @@
 schema.org Event JSON-LD), the World Refugee Day page of a year. Thin: selectors read."""
 
 import json
+from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode
 
@@ -19,6 +20,8 @@ from .models import Event
 
 #: Events a page of the calendar's list shows.
 PER_PAGE = 20
+#: The first year the World Refugee Day pages link to (the campaign's records begin then).
+FIRST_NAVIGATION_YEAR = 2019
 
 # As Django's ``json_script``: no "<", ">" or "&" in the JSON, so that "</script>" (or
 # "<!--") in a title cannot end the script element.
@@ -60,12 +63,23 @@ def calendar(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     query = selectors.calendar_query(request.GET, today=today)
     filters = query.filter_params()
-    context = {"query": query, "today": today, **selectors.calendar_choices(),
+    choices = selectors.calendar_choices(query)
+    # The month view without a month: the month of the next upcoming event.
+    default_month = None
+    if query.view == selectors.MONTH and not query.month_given:
+        default_month = selectors.calendar_default_month(query, today=today)
+        if default_month is not None:
+            query = replace(query, month=default_month)
+    context = {"query": query, "today": today, **choices,
+               "active_filters": selectors.calendar_active_filters(query, choices),
                "list_url": _link(**filters),
                "past_url": _link(**filters, when=selectors.PAST),
                "month_url": _link(**filters, view=selectors.MONTH,
-                                  month=query.month.strftime("%Y-%m")),
-               "feed_url": _feed_url(query)}
+                                  month=query.month.strftime("%Y-%m")
+                                  if query.month_given else ""),
+               "feed_url": _feed_url(query),
+               "month_chosen": query.month_given,
+               "month_of_next_event": default_month is not None}
     if query.view == selectors.MONTH:
         grid = selectors.calendar_month(query, today=today)
         context.update(grid=grid, month_value=query.month.strftime("%Y-%m"))
@@ -97,6 +111,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page, "item": page.item, "event": page.event,
         "lg": page.event.local_government,
         "jsonld": json_ld(selectors.event_jsonld(page, absolute=request.build_absolute_uri)),
+        "google_calendar_url": selectors.event_google_calendar_url(
+            page, absolute=request.build_absolute_uri),
         "points": points, **_map_settings()})
 
 
@@ -111,13 +127,21 @@ def world_refugee_day_latest(request: HttpRequest) -> HttpResponse:
 def world_refugee_day(request: HttpRequest, year: int) -> HttpResponse:
     """World Refugee Day of ``year``: the landmarks lit, on a map and in a list, counts by
     country and prefecture, photos, the platform's count and the reported total. 404 for a
-    year outside ``selectors.year_range``; a year without records says so."""
+    year outside ``selectors.year_range``; a year without records says so. The links
+    between the years: every year from the first with records (at the latest 2019) to next
+    year, and any later year with records; ``ahead``: World Refugee Day of ``year`` is
+    still to come (the page says "to be lit")."""
     today = timezone.localdate()
     first, last = selectors.year_range(today=today)
     if not first <= year <= last:
         raise Http404("No such year.")
     wrd = selectors.world_refugee_day(year)
-    years = sorted(set(wrd.years) | {year})
+    start = min([*wrd.years, FIRST_NAVIGATION_YEAR])
+    years = sorted(set(wrd.years) | set(range(start, today.year + 2)) | {year})
+    wrd_date = date(year, 6, 20)
     return render(request, "events/world_refugee_day.html", {
         "wrd": wrd, "year": year, "years": years, "points": wrd.map_points(),
-        "wrd_date": date(year, 6, 20), **_map_settings()})
+        "wrd_date": wrd_date, "ahead": wrd_date > today,
+        "calendar_url": reverse("events:calendar") + _link(
+            kind="light_up", view=selectors.MONTH, month=f"{year}-06"),
+        **_map_settings()})

@@ -1,9 +1,10 @@
 /* Map of World Refugee Day light-ups (and of an event's place): as js/map.js (offline
    country outlines, a tile layer only when MAP_TILE_URL is configured, cooperative
-   gestures, keyboard-focusable markers), for points {label, lat, lon, approximate, url}
-   read from the JSON element #map-points. A point that is only approximate (the local
-   government's, not the landmark's own) says so in its label and popup. The page lists
-   everything the map shows. */
+   gestures, keyboard-focusable markers), for points {label, lat, lon, approximate,
+   announced, url} read from the JSON element #map-points. A point that is only approximate
+   (the local government's, not the landmark's own) says so in its label and popup, and so
+   does a light-up known only from an announcement before the day (announced). The page
+   lists everything the map shows, and its key explains the markers. */
 (function () {
   "use strict";
   var el = document.getElementById("map");
@@ -193,6 +194,7 @@
     if (p.lat === null || p.lon === null) return; // listed on the page only
     var label = p.approximate ? interpolate(gettext("%s (approximate location)"), [p.label])
                               : p.label;
+    if (p.announced) label = interpolate(gettext("%s (announced before the day)"), [label]);
     var markerIcon = p.approximate ? approximateIcon : icon;
     var marker = L.marker([p.lat, p.lon], {icon: markerIcon, title: label, alt: label,
                                           keyboard: true});

@@ -5,6 +5,12 @@ it add a short report and photos. Gate ``events.edit_events`` for every page.
 Every write goes through ``events.services`` (checked again there, audited). An event or
 photo id in the URL is looked up within the local government of the URL
 (``events.selectors_officer.event_of``): another city's id is a 404 and is never acted on.
+
+Nothing officers write is public before UNHCR approved it: the changes to an approved
+event (the form, partners, image, report, photos) go to its revision (``events.services``),
+which the pages show and edit in its place ("approved and public; your changes await
+UNHCR's review"); one row per event, never one per revision. The cancel page also drops
+the changes (``?what=changes``: ``event_revision_discard``).
 Actions that change state take a POST; ``event_submit`` answers a GET with 405 and a page
 that explains where the button is; cancelling and removing a photo ask first (GET shows the
 question). A form with errors is shown again with what was typed (HTTP 400); a chosen file
@@ -35,6 +41,7 @@ RULE = "events.edit_events"
 EDITABLE = {str(s) for s in services.EDITABLE}
 SUBMITTABLE = {str(s) for s in services.SUBMITTABLE}
 CANCELLABLE = {str(s) for s in services.CANCELLABLE}
+APPROVED = "approved"
 
 
 def _event_or_404(lg, event_pk: int):
@@ -45,15 +52,22 @@ def _event_or_404(lg, event_pk: int):
 
 
 def _next_steps(event, now=None) -> dict:
-    """What an officer can do with ``event`` now (for the list and the event's page)."""
-    started = selectors_officer.event_has_started(event, now)
+    """What an officer can do with ``event`` now (for the list and the event's page):
+    ``revision``: its changes awaiting review (an approved event's), ``working``: what the
+    form and the report page edit (the revision, else the event)."""
+    revision = event.pending_revision
+    working = revision or event
+    started = selectors_officer.event_has_started(working, now)
+    approved = event.status == APPROVED
     return {
-        "editable": event.status in EDITABLE,
-        "submittable": event.status in SUBMITTABLE,
+        "editable": event.status in EDITABLE or approved,
+        "submittable": working.status in SUBMITTABLE and (not approved or bool(revision)),
         "cancellable": event.status in CANCELLABLE,
         "after_event": started and event.status != "cancelled",
         "started": started,
         "public": event.is_public,
+        "revision": revision,
+        "working": working,
     }
 
 
@@ -73,18 +87,22 @@ def event_list(request: HttpRequest, *, lg) -> HttpResponse:
     })
 
 
-def _form_page(request, lg, *, form, partners, event=None, status=200, other_errors=()):
+def _form_page(request, lg, *, form, partners, event=None, status=200, other_errors=(),
+               working=None):
     has_errors = form.is_bound and status == 400
     uploaded = request.FILES.get("image") if has_errors else None
     if uploaded:
         attrs = form.fields["image"].widget.attrs
         attrs["aria-describedby"] = " ".join(
             filter(None, [attrs.get("aria-describedby"), f"{form['image'].auto_id}_again"]))
+    working = working or event
     warning = form.warning if form.is_bound else (
-        light_up_warning(event.kind, event.start_date, event.end_date) if event else None)
+        light_up_warning(working.kind, working.start_date, working.end_date)
+        if working else None)
     return render(request, "workspace/events/form.html", {
         "lg": lg, "workspace_page": "events", "form": form, "partners": partners,
-        "event": event, "has_errors": has_errors, "other_errors": list(other_errors),
+        "event": event, "working": working,
+        "has_errors": has_errors, "other_errors": list(other_errors),
         "uploaded_name": uploaded.name[:100] if uploaded else "",
         "warning": warning, "next": _next_steps(event) if event else None,
         "tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
@@ -92,15 +110,22 @@ def _form_page(request, lg, *, form, partners, event=None, status=200, other_err
 
 
 def _save_messages(request, event, form, *, created: bool, submitted: bool) -> None:
-    if submitted:
+    """``event``: what was saved (an event, or the revision of an approved one)."""
+    revision = event.revision_of_id is not None
+    if submitted and revision:
+        messages.success(request, _("Your changes have been saved and sent to UNHCR for "
+                                    "review. Until UNHCR approves them, the event stays "
+                                    "public as it was approved."))
+    elif submitted:
         messages.success(request, _("The event has been saved and sent to UNHCR for review. "
                                     "You will see UNHCR's answer here."))
     elif created:
         messages.success(request, _("The event has been saved as a draft. Submit it to "
                                     "UNHCR when it is ready."))
-    elif event.status == "approved":
-        messages.success(request, _("Your changes have been saved. The event stays public "
-                                    "with them; UNHCR is told that it changed."))
+    elif revision:
+        messages.success(request, _("Your changes have been saved. They become public once "
+                                    "UNHCR approves them: submit them for review. Until "
+                                    "then the event stays public as it was approved."))
     else:
         messages.success(request, _("Your changes have been saved."))
     if form.warning is not None:
@@ -141,17 +166,23 @@ def event_new(request: HttpRequest, *, lg) -> HttpResponse:
 @workspace_required(RULE)
 def event_edit(request: HttpRequest, event_pk: int, *, lg) -> HttpResponse:
     """GET: the event's page: its status, UNHCR's comment, what to do next, and the form
-    with its values (a cancelled event is shown without the form). POST: ``event_update``
-    (an approved event stays public, marked changed), then back here with a message."""
+    with its values (for an approved event with changes awaiting review: the changes; a
+    cancelled event is shown without the form). POST: ``event_update`` (an approved event
+    stays public as approved: the changes go to its revision, for UNHCR to review), then
+    back here with a message. The id of a revision leads to its event's page."""
     event = _event_or_404(lg, event_pk)
+    if event.pk != event_pk:
+        return redirect("workspace:event_edit", lg.pk, event.pk)
+    working = selectors_officer.working_copy(event)
     data = request.POST if request.method == "POST" else None
     form = EventForm(data, request.FILES if data is not None else None, local_government=lg,
-                     event=event)
-    partners = partner_formset(event, data)
+                     event=working)
+    partners = partner_formset(working, data)
     if data is None:
-        return _form_page(request, lg, form=form, partners=partners, event=event)
+        return _form_page(request, lg, form=form, partners=partners, event=event,
+                          working=working)
     other_errors: list[str] = []
-    if event.status not in EDITABLE:
+    if event.status not in EDITABLE and event.status != APPROVED:
         other_errors = [_("This event is %(status)s and can no longer be edited.")
                         % {"status": event.get_status_display()}]
     elif all([form.is_valid(), partners.is_valid()]):
@@ -162,20 +193,20 @@ def event_edit(request: HttpRequest, event_pk: int, *, lg) -> HttpResponse:
         elif cleaned.get("image_remove"):
             image = None
         try:
-            event = services.event_update(event=event, actor=request.user,
+            saved = services.event_update(event=event, actor=request.user,
                                           data=form.to_input(partners.partners()),
                                           image=image)
             submitted = False
-            if request.POST.get("submit_now") and event.status in SUBMITTABLE:
-                event = services.event_submit(event=event, actor=request.user)
+            if request.POST.get("submit_now") and saved.status in SUBMITTABLE:
+                saved = services.event_submit(event=saved, actor=request.user)
                 submitted = True
         except ValidationError as exc:
             other_errors = form.add_service_errors(exc)
         else:
-            _save_messages(request, event, form, created=False, submitted=submitted)
+            _save_messages(request, saved, form, created=False, submitted=submitted)
             return redirect("workspace:event_edit", lg.pk, event.pk)
     return _form_page(request, lg, form=form, partners=partners, event=event, status=400,
-                      other_errors=other_errors)
+                      other_errors=other_errors, working=working)
 
 
 def _post_only(request, lg, event) -> HttpResponse:
@@ -188,18 +219,25 @@ def _post_only(request, lg, event) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @workspace_required(RULE)
 def event_submit(request: HttpRequest, event_pk: int, *, lg) -> HttpResponse:
-    """POST: send the event (a draft or one sent back) to UNHCR (``event_submit``), then the
-    list with a message. GET: 405 with a page that points to the button."""
+    """POST: send the event (a draft or one sent back; or the changes to an approved one)
+    to UNHCR (``event_submit``), then the list with a message. GET: 405 with a page that
+    points to the button."""
     event = _event_or_404(lg, event_pk)
     if request.method != "POST":
         return _post_only(request, lg, event)
     try:
-        services.event_submit(event=event, actor=request.user)
+        submitted = services.event_submit(event=event, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("“%(title)s” has been sent to UNHCR for review.")
-                         % {"title": event})
+        if submitted.revision_of_id is not None:
+            messages.success(request, _("Your changes to “%(title)s” have been sent to UNHCR "
+                                        "for review. Until UNHCR approves them, the event "
+                                        "stays public as it was approved.")
+                             % {"title": event})
+        else:
+            messages.success(request, _("“%(title)s” has been sent to UNHCR for review.")
+                             % {"title": submitted})
     return redirect("workspace:events", lg.pk)
 
 
@@ -208,12 +246,22 @@ def event_submit(request: HttpRequest, event_pk: int, *, lg) -> HttpResponse:
 def event_cancel(request: HttpRequest, event_pk: int, *, lg) -> HttpResponse:
     """GET (or a POST without ``confirm=yes``): a page that asks, with an optional reason.
     POST with ``confirm=yes``: ``event_cancel``; an approved event stays on the public
-    calendar, marked cancelled."""
+    calendar, marked cancelled (its changes awaiting review are dropped). With
+    ``what=changes`` (query or form): the page asks whether to drop the changes to an
+    approved event instead (``event_revision_discard``; the event stays as approved)."""
     event = _event_or_404(lg, event_pk)
+    changes_only = (request.POST.get("what") or request.GET.get("what")) == "changes"
+    revision = event.pending_revision
     if request.method != "POST" or request.POST.get("confirm") != "yes":
         return render(request, "workspace/events/cancel.html", {
             "lg": lg, "workspace_page": "events", "event": event,
+            "revision": revision, "changes_only": changes_only,
             "cancellable": event.status in CANCELLABLE})
+    if changes_only:
+        services.event_revision_discard(event=event, actor=request.user)
+        messages.success(request, _("Your changes to “%(title)s” have been dropped. The "
+                                    "event stays as UNHCR approved it.") % {"title": event})
+        return redirect("workspace:event_edit", lg.pk, event.pk)
     reason = without_control_characters(request.POST.get("reason", "")[:1000]).strip()
     try:
         services.event_cancel(event=event, actor=request.user, note=reason)
@@ -230,14 +278,16 @@ def event_report(request: HttpRequest, event_pk: int, *, lg) -> HttpResponse:
     """After the event: the report (POST ``action=report``: ``event_report_save``) and the
     photos (POST ``action=photo``: ``event_photo_add``; each listed with a link to remove
     it). Before the event starts, or for a cancelled event, the page says why there is
-    nothing to add (a POST is refused with 400)."""
+    nothing to add (a POST is refused with 400). For an approved event, the report and
+    photos shown and changed are those of its changes (public once UNHCR approves them)."""
     event = _event_or_404(lg, event_pk)
+    next_steps = _next_steps(event)
+    working = next_steps["working"]
     action = request.POST.get("action") if request.method == "POST" else None
     report_form = ReportForm(request.POST if action == "report" else None,
-                             initial={"report": event.report})
+                             initial={"report": working.report})
     photo_form = PhotoForm(request.POST if action == "photo" else None,
                            request.FILES if action == "photo" else None)
-    next_steps = _next_steps(event)
     status = 200
     other_errors: list[str] = []
     if request.method == "POST":
@@ -253,6 +303,7 @@ def event_report(request: HttpRequest, event_pk: int, *, lg) -> HttpResponse:
                 other_errors = add_service_errors(report_form, exc)
             else:
                 messages.success(request, _("The report has been saved."))
+                _review_message(request, event)
                 return redirect("workspace:event_report", lg.pk, event.pk)
         elif action == "photo" and photo_form.is_valid():
             data = photo_form.cleaned_data
@@ -264,6 +315,7 @@ def event_report(request: HttpRequest, event_pk: int, *, lg) -> HttpResponse:
                 other_errors = add_service_errors(photo_form, exc)
             else:
                 messages.success(request, _("The photo has been added."))
+                _review_message(request, event)
                 return redirect("workspace:event_report", lg.pk, event.pk)
         elif action not in ("report", "photo"):
             other_errors = [_("Nothing was saved: use one of the buttons on this page.")]
@@ -271,7 +323,8 @@ def event_report(request: HttpRequest, event_pk: int, *, lg) -> HttpResponse:
     return render(request, "workspace/events/report.html", {
         "lg": lg, "workspace_page": "events", "event": event, "next": next_steps,
         "report_form": report_form, "photo_form": photo_form, "action": action,
-        "other_errors": other_errors, "photos": list(event.photos.all()),
+        "other_errors": other_errors, "photos": list(working.photos.all()),
+        "working": working,
         "uploaded_name": uploaded.name[:100] if uploaded else "",
         "has_errors": status == 400,
     }, status=status)
@@ -285,12 +338,26 @@ def event_photo_remove(request: HttpRequest, event_pk: int, photo_pk: int, *,
     ``confirm=yes``: ``event_photo_remove``, then the report page. Another event's photo:
     404."""
     event = _event_or_404(lg, event_pk)
-    photo = selectors_officer.photo_of(event, photo_pk)
+    photo = (selectors_officer.photo_of(selectors_officer.working_copy(event), photo_pk)
+             or selectors_officer.photo_of(event, photo_pk))
     if photo is None:
         raise Http404("No such photo here.")
     if request.method != "POST" or request.POST.get("confirm") != "yes":
         return render(request, "workspace/events/photo_remove.html", {
             "lg": lg, "workspace_page": "events", "event": event, "photo": photo})
-    services.event_photo_remove(photo=photo, actor=request.user)
-    messages.success(request, _("The photo has been removed."))
+    try:
+        services.event_photo_remove(photo=photo, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The photo has been removed."))
+        _review_message(request, event)
     return redirect("workspace:event_report", lg.pk, event.pk)
+
+
+def _review_message(request, event) -> None:
+    """After a change to an approved event: it goes public once UNHCR approves it."""
+    if event.status == APPROVED:
+        messages.info(request, _("The event stays public as UNHCR approved it: your change "
+                                 "becomes public once UNHCR approves your changes. Submit "
+                                 "them for review on the event's page."))
