@@ -19,7 +19,6 @@ from django.contrib.admin.views.main import ERROR_FLAG
 from django.http import HttpResponseRedirect
 from django.views.decorators.cache import never_cache
 
-
 #: Lookups of the admin lists' query strings refused on every admin page: a regular
 #: expression typed into the address reaches the database as is, and a malformed one is a
 #: database error (500) on SQLite and PostgreSQL alike, not a message.
