@@ -26,7 +26,7 @@ def review_url(signature) -> str:
 
 
 def test_roles_sync_creates_the_reviewer_group_with_exactly_its_permissions():
-    assert roles_sync() == {REVIEWERS: 37}
+    assert roles_sync() == {REVIEWERS: 38}
     assert perms(Group.objects.get(name=REVIEWERS)) == ROLES[REVIEWERS] == {
         "campaign.view_signature", "campaign.view_signatureawaitingreview",
         "campaign.review_signature", "campaign.view_rejectionreason",
@@ -37,7 +37,7 @@ def test_roles_sync_creates_the_reviewer_group_with_exactly_its_permissions():
         "social.view_posttemplate", "social.change_posttemplate", "social.view_mention",
         "social.add_mention", "social.change_mention", "social.delete_mention",
         "social.view_postedlink", "social.change_postedlink",
-        "events.view_event", "events.change_event", "events.view_eventpartner",
+        "events.view_event", "events.view_eventawaitingreview", "events.change_event", "events.view_eventpartner",
         "events.view_eventphoto", "events.view_landmark", "events.add_landmark",
         "events.change_landmark", "events.view_supportrequest",
         "events.change_supportrequest", "events.view_supportitem", "events.view_supportreply",

@@ -260,3 +260,14 @@ def test_staff_correct_a_landmark_point_audited(staff_client):
     skytree.refresh_from_db()
     assert skytree.latitude == 35.7101 and not skytree.point_approximate
     assert audit_history(skytree).last().action == "landmark.update"
+
+
+def test_the_admin_home_page_links_the_review_queue(staff_client, submitted):
+    """As for signatures, the admin's home page has an entry "events awaiting review",
+    leading to the events' list filtered to what awaits review."""
+    home = staff_client.get("/en/admin/")
+    assert "Events awaiting review" in home.content.decode()
+    response = staff_client.get("/en/admin/events/eventawaitingreview/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/admin/events/event/?review=needed"
+    assert str(submitted) in staff_client.get(response["Location"]).content.decode()

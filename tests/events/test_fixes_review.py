@@ -215,7 +215,7 @@ def test_a_year_only_record_is_exported_with_its_year_never_a_day(year_only, req
     (row,) = csv.DictReader(io.StringIO(response.content[3:].decode(), newline=""))
     assert row["starts (in the event's time zone)"] == "2023"
     assert row["ends (in the event's time zone)"] == "2023"
-    assert row["date known to the"] == "year"
+    assert row["precision of the date"] == "year"
     assert "06-20" not in response.content.decode()
     response = events_export_response(Event.objects.all(), "xlsx", request=request_en)
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
@@ -223,7 +223,7 @@ def test_a_year_only_record_is_exported_with_its_year_never_a_day(year_only, req
     values = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
     assert values["starts (in the event's time zone)"] == 2023
     assert values["ends (in the event's time zone)"] == 2023
-    assert header.index("date known to the") == header.index(
+    assert header.index("precision of the date") == header.index(
         "ends (in the event's time zone)") + 1
 
 
@@ -233,7 +233,7 @@ def test_a_dated_event_keeps_its_day(lg, request_en):
     response = events_export_response(Event.objects.all(), "csv", request=request_en)
     (row,) = csv.DictReader(io.StringIO(response.content[3:].decode(), newline=""))
     assert row["starts (in the event's time zone)"] == "2027-06-20"
-    assert row["date known to the"] == "day"
+    assert row["precision of the date"] == "day"
 
 
 # --- 5. JSON-LD: no geo for an approximate point ----------------------------------------------

@@ -51,6 +51,7 @@ ROLES: dict[str, frozenset[str]] = {
         # World Refugee Day reminder dates, what was reminded, the reported totals; exports
         # of events and support requests (rule events.export with the view permissions).
         "events.view_event",
+        "events.view_eventawaitingreview",
         "events.change_event",
         "events.view_eventpartner",
         "events.view_eventphoto",

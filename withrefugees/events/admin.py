@@ -49,6 +49,7 @@ from withrefugees.places.admin import FoldedSearchMixin
 from . import reminders, selectors_officer, services_review
 from .models import (
     Event,
+    EventAwaitingReview,
     EventPartner,
     EventPhoto,
     EventStatus,
@@ -762,3 +763,22 @@ class ReportedTotalAdmin(AuditedAdminMixin, admin.ModelAdmin):
             return obj.source_label or "—"
         return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', obj.source_url,
                            obj.source_label or obj.source_url)
+
+
+@admin.register(EventAwaitingReview)
+class EventAwaitingReviewAdmin(admin.ModelAdmin):
+    """The admin home page's entry to the review queue: its list is the events' list
+    filtered to what awaits review (``NeedsReviewFilter``), oldest submission first."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        return HttpResponseRedirect(reverse("admin:events_event_changelist")
+                                    + "?review=needed")

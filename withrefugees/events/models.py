@@ -164,7 +164,7 @@ class Event(BilingualMixin, TimeStampedModel):
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     start_date = models.DateField(_("start date"), db_index=True)
     end_date = models.DateField(_("end date"))
-    date_precision = models.CharField(_("date known to the"), max_length=10,
+    date_precision = models.CharField(_("precision of the date"), max_length=10,
                                       choices=DatePrecision.choices,
                                       default=DatePrecision.DAY)
     # Where.
@@ -274,6 +274,16 @@ class Event(BilingualMixin, TimeStampedModel):
             return None
         revisions = list(self.revisions.all())
         return revisions[0] if revisions else None
+
+
+class EventAwaitingReview(Event):
+    """The review queue's entry on the admin's home page (as step 1's signatures awaiting
+    review): events and changes to approved events submitted to UNHCR."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("event awaiting review")
+        verbose_name_plural = _("events awaiting review")
 
 
 class EventPartner(models.Model):
