@@ -15,6 +15,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from PIL import Image
 
 from tests.factories import EventFactory, LandmarkFactory
@@ -403,7 +405,8 @@ def test_the_workspace_shows_one_row_per_event_and_edits_the_changes(
         page = client.get(events_url)
     rows = page.context["rows"]
     assert len(rows) == 4 and revision.pk not in [row["event"].pk for row in rows]
-    assert "your changes await UNHCR" in page.content.decode()
+    with translation.override("ja"):
+        assert gettext("your changes await UNHCR's review") in page.content.decode()
     edit = client.get(reverse("workspace:event_edit", args=[lg.pk, event.pk]))
     assert edit.context["form"].initial["title_en"] == "Awaiting review"
     # The id of the revision (in the email of changes sent back) leads to the event's page.

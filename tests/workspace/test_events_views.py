@@ -171,7 +171,7 @@ def test_fake_image_file_is_refused_with_a_message(client, lg, officer):
     response = client.post(url("event_new", lg), form_data(image=fake, image_alt="a",
                                                            image_credit="b"))
     assert response.status_code == 400
-    assert "PNG, JPEG, WebP or GIF" in response.content.decode()
+    assert "PNG、JPEG、WebP、GIFのいずれかの形式" in response.content.decode()  # (a /ja/ page)
 
 
 def test_image_without_alt_is_refused(client, lg, officer):

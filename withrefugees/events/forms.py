@@ -12,13 +12,17 @@ is shown again with errors; a chosen file is not (browsers do not allow it): the
 so."""
 
 import datetime
+import re
+import unicodedata
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import formset_factory
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from withrefugees.core.forms import AccessibleForm, AccessibleFormMixin
@@ -104,6 +108,20 @@ def _degrees(label, low: float, high: float, help_text: str = "") -> forms.Float
                                       "autocomplete": "off"}))
 
 
+#: "35.67251, 139.48702" as copied from a map application (after NFKC: full-width digits
+#: and "，" become ASCII): two numbers separated by a comma, "、" or spaces.
+_POINT_PAIR = re.compile(
+    r"^\s*([+-]?\d+(?:\.\d+)?)\s*(?:[,、]\s*|\s+)([+-]?\d+(?:\.\d+)?)\s*$")
+
+
+def split_point_pair(value: str) -> tuple[str, str] | None:
+    """``("35.67251", "139.48702")`` from a "latitude, longitude" pair pasted into one
+    field ("35.67251, 139.48702", "35.67251、139.48702", "35.67251，139.48702",
+    "35.67251 139.48702"), else None."""
+    match = _POINT_PAIR.match(unicodedata.normalize("NFKC", value or ""))
+    return (match.group(1), match.group(2)) if match else None
+
+
 class LandmarkChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         names = " / ".join(n for n in (obj.name_ja, obj.name_en) if n)
@@ -144,13 +162,14 @@ class EventForm(AccessibleFormMixin, forms.Form):
         error_messages={"invalid_choice": _("Choose a landmark from the list.")})
     new_landmark_name_ja = _text(_("New landmark: name (Japanese)"), 200)
     new_landmark_name_en = _text(_("New landmark: name (English)"), 200)
-    new_landmark_latitude = _degrees(_("New landmark: latitude"), -90, 90)
+    new_landmark_latitude = _degrees(_("New landmark: latitude"), -90, 90, help_text=_(
+        "In degrees (WGS 84): latitude e.g. 35.6689, longitude e.g. 139.4776. A "
+        "“latitude, longitude” pair copied from a map application may be pasted here. The "
+        "event takes this point if its own is left empty."))
     new_landmark_longitude = _degrees(_("New landmark: longitude"), -180, 180)
     venue = _text(_("Venue"), 200)
     address = _text(_("Address"), 300)
-    latitude = _degrees(_("Latitude"), -90, 90, help_text=_(
-        "The place on the map, in degrees (WGS 84), e.g. 35.6689 and 139.4776. Copy them from "
-        "a map application, or click on the map if it is shown."))
+    latitude = _degrees(_("Latitude"), -90, 90)
     longitude = _degrees(_("Longitude"), -180, 180)
     online_url = _url(_("Online link"), help_text=_(
         "Where people can watch online, if they can."))
@@ -178,7 +197,15 @@ class EventForm(AccessibleFormMixin, forms.Form):
             kwargs["initial"] = (event_initial(event) if event is not None else {
                 "time_zone": selectors_officer.default_time_zone(local_government)})
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(name, name) for name in time_zone_names()]
+        if self.is_bound:
+            self.data = self._split_pasted_points(self.data)
+        self.fields["latitude"].help_text = " ".join([
+            gettext("The place on the map, in degrees (WGS 84): latitude e.g. 35.6689, "
+                    "longitude e.g. 139.4776. A “latitude, longitude” pair copied from a map "
+                    "application may be pasted into the latitude field."),
+            *([gettext("Or click on the map below.")] if settings.MAP_TILE_URL else [])])
+        self.fields["time_zone"].choices = time_zone_choices(
+            local_government, event.time_zone if event is not None else "")
         self.fields["landmark"].queryset = selectors_officer.landmark_choices(
             local_government)
         if event is None or not event.image:
@@ -187,6 +214,24 @@ class EventForm(AccessibleFormMixin, forms.Form):
         self.warnings: list[EventWarning] = []
         self.time_warnings: list[EventWarning] = []
         self._describe()
+
+    @staticmethod
+    def _split_pasted_points(data):
+        """``data`` with a "latitude, longitude" pair pasted into a latitude field split
+        into both fields (when the longitude field is empty or has the same value)."""
+        pairs = (("latitude", "longitude"), ("new_landmark_latitude", "new_landmark_longitude"))
+        found = {}
+        for lat_name, lon_name in pairs:
+            pair = split_point_pair(data.get(lat_name, ""))
+            lon = (data.get(lon_name) or "").strip()
+            if pair is not None and (not lon or lon == pair[1]):
+                found[lat_name], found[lon_name] = pair
+        if not found:
+            return data
+        data = data.copy()
+        for name, value in found.items():
+            data[name] = value
+        return data
 
     def clean_start_date(self):
         value = self.cleaned_data.get("start_date")
@@ -339,13 +384,18 @@ class EventForm(AccessibleFormMixin, forms.Form):
         names = ("kind", "title_ja", "title_en", "description_ja", "description_en",
                  "time_zone", "venue", "address", "online_url", "registration_url",
                  "accessibility", "image_alt", "image_credit")
+        latitude, longitude = data.get("latitude"), data.get("longitude")
+        if (latitude is None and longitude is None and new_landmark is not None
+                and new_landmark.latitude is not None):
+            # A new landmark's point is where the light-up is seen.
+            latitude, longitude = new_landmark.latitude, new_landmark.longitude
         return EventInput(
             **{name: data.get(name) or "" for name in names},
             all_day=bool(data.get("all_day")), starts_at=data.get("starts_at"),
             ends_at=data.get("ends_at"), start_date=data.get("start_date"),
             end_date=data.get("end_date"), landmark=data.get("landmark"),
-            new_landmark=new_landmark, latitude=data.get("latitude"),
-            longitude=data.get("longitude"), partners=tuple(partners))
+            new_landmark=new_landmark, latitude=latitude, longitude=longitude,
+            partners=tuple(partners))
 
     def add_service_errors(self, error: ValidationError) -> list[str]:
         return add_service_errors(self, error)
@@ -365,6 +415,26 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> list[str]:
         others.extend(error.messages)
     form._describe()
     return others
+
+
+def time_zone_choices(local_government, current: str = "") -> list:
+    """The time zone choices: the local government's zones (and ``current``, the event's
+    own) first in a group of their own, then all the others (``time_zone_names``)."""
+    from withrefugees.campaign.services import local_government_time_zones
+
+    names = time_zone_names()
+    offered = set(names)
+    first = [z.key for z in local_government_time_zones(local_government)]
+    if not first:
+        first = [selectors_officer.default_time_zone(local_government)]
+    if current:
+        first.append(current)
+    first = [n for i, n in enumerate(first) if n in offered and n not in first[:i]]
+    rest = [(n, n) for n in names if n not in first]
+    if not first:
+        return rest
+    return [(gettext("Your local government's time zone"), [(n, n) for n in first]),
+            (gettext("All time zones"), rest)]
 
 
 def event_initial(event: Event) -> dict:
@@ -467,7 +537,8 @@ class SupportRequestForm(AccessibleFormMixin, forms.Form):
     needed_by = _date_field(_("Needed until"), help_text=_(
         "E.g. the days of the exhibition or screening. Leave empty if it does not apply."))
     delivery_address = _text(_("Delivery address"), 500, name=False, rows=3, help_text=_(
-        "Postal code, address, department and the name of the person who receives it."))
+        "Postal code and address, the name and department of the person who receives it, and "
+        "their phone number (couriers in Japan need one)."))
     message = _text(_("Message to UNHCR"), 3000, name=False, rows=5)
 
     def __init__(self, *args, local_government, **kwargs):

@@ -22,6 +22,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -264,8 +265,9 @@ class ActDetail:
 def act_step(local_government: LocalGovernment) -> StepStatus:
     """Step 3 (Act with UNHCR): done once an event is approved (public); in progress while
     one was sent back, awaits review or is a draft (in that order: what needs the officers
-    first); else not started. Links the events of the workspace (one query:
-    ``events.selectors.act_counts``)."""
+    first); else not started. An event or changes sent back by UNHCR are said first, even
+    when the step is done. Links the events of the workspace (one query:
+    ``events.selectors.act_counts``; one more when an event is approved)."""
     pk = local_government.pk
     counts = events_selectors.act_counts(local_government)
     detail = ActDetail(
@@ -273,17 +275,26 @@ def act_step(local_government: LocalGovernment) -> StepStatus:
         new_url=reverse("workspace:event_new", args=[pk]),
         calendar_url=f"{reverse('events:calendar')}?lg={pk}",
         explained_url=reverse("campaign:home") + "#steps-title")
-    if counts.approved:
-        summary = ngettext_lazy("%(n)d event approved by UNHCR and shown in the calendar.",
-                                "%(n)d events approved by UNHCR and shown in the calendar.",
-                                "n") % {"n": counts.approved}
-        return StepStatus(DONE, summary, url=detail.events_url,
-                          link_text=_("See your events"), detail=detail)
-    if counts.returned:
-        return StepStatus(IN_PROGRESS, _("UNHCR sent an event back with a comment: change it "
-                                         "and submit it again."),
+    # What UNHCR sent back needs the officers first: an event, or the changes to an
+    # approved one (revisions exist only for approved events: one query more then).
+    changes_returned = bool(counts.approved) and events_selectors.event_ids(pk).filter(
+        revisions__status="returned").exists()
+    approved = ngettext_lazy("%(n)d event approved by UNHCR and shown in the calendar.",
+                             "%(n)d events approved by UNHCR and shown in the calendar.",
+                             "n") % {"n": counts.approved}
+    if counts.returned or changes_returned:
+        sent_back = (_("UNHCR sent an event back: see the comment, change it and submit it "
+                       "again.") if counts.returned else
+                     _("UNHCR sent your changes to an approved event back: see the comment, "
+                       "change them and submit them again."))
+        return StepStatus(DONE if counts.approved else IN_PROGRESS,
+                          format_lazy("{} {}", sent_back, approved) if counts.approved
+                          else sent_back,
                           url=detail.events_url, link_text=_("See your events"),
                           detail=detail)
+    if counts.approved:
+        return StepStatus(DONE, approved, url=detail.events_url,
+                          link_text=_("See your events"), detail=detail)
     if counts.submitted:
         return StepStatus(IN_PROGRESS, _("An event is awaiting UNHCR's review."),
                           url=detail.events_url, link_text=_("See your events"),

@@ -1,4 +1,5 @@
 /* The event form (workspace): an enhancement only; the form works without it.
+   - The landmark fieldset is hidden while another type than a light-up is chosen.
    - "All day" hides the time inputs (their values are kept and ignored by the server).
    - With a tile server configured (MAP_TILE_URL), a map under latitude/longitude: a click
      fills both fields in; typing in them moves the marker. Keyboard users type the numbers
@@ -18,6 +19,21 @@
   if (allDay) {
     allDay.addEventListener("change", toggleTimes);
     toggleTimes();
+  }
+
+  // The landmark fields are for a light-up only: hidden when another type is chosen, unless
+  // something is typed in them (then they stay, so that nothing typed is hidden).
+  var kind = form.querySelector("select[name='kind']");
+  var landmarks = document.getElementById("landmark-group");
+  function toggleLandmark() {
+    if (!kind || !landmarks) return;
+    var filled = Array.prototype.some.call(
+      landmarks.querySelectorAll("input, select"), function (input) { return !!input.value; });
+    landmarks.hidden = !!kind.value && kind.value !== "light_up" && !filled;
+  }
+  if (kind && landmarks) {
+    kind.addEventListener("change", toggleLandmark);
+    toggleLandmark();
   }
 
   var el = document.getElementById("event-point-map");

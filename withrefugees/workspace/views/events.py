@@ -16,11 +16,15 @@ that explains where the button is; cancelling and removing a photo ask first (GE
 question). A form with errors is shown again with what was typed (HTTP 400); a chosen file
 must be chosen again, which the page says."""
 
+import zoneinfo
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -51,20 +55,37 @@ def _event_or_404(lg, event_pk: int):
     return event
 
 
+def _has_ended(event, now=None) -> bool:
+    """Whether ``event`` is over: its end time has passed, or for an all-day event its last
+    day is before today in its own time zone."""
+    now = now or timezone.now()
+    if event.ends_at is not None:
+        return event.ends_at <= now
+    try:
+        zone = zoneinfo.ZoneInfo(event.time_zone)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return (event.end_date or event.start_date) < timezone.localdate(now, zone)
+
+
 def _next_steps(event, now=None) -> dict:
     """What an officer can do with ``event`` now (for the list and the event's page):
     ``revision``: its changes awaiting review (an approved event's), ``working``: what the
-    form and the report page edit (the revision, else the event)."""
+    form and the report page edit (the revision, else the event); ``ended``: it is over
+    (only the report and photos are offered: no cancelling, no new support request)."""
     revision = event.pending_revision
     working = revision or event
     started = selectors_officer.event_has_started(working, now)
+    ended = _has_ended(working, now)
     approved = event.status == APPROVED
     return {
         "editable": event.status in EDITABLE or approved,
         "submittable": working.status in SUBMITTABLE and (not approved or bool(revision)),
-        "cancellable": event.status in CANCELLABLE,
+        "cancellable": event.status in CANCELLABLE and not ended,
+        "supportable": event.status != "cancelled" and not ended,
         "after_event": started and event.status != "cancelled",
         "started": started,
+        "ended": ended,
         "public": event.is_public,
         "revision": revision,
         "working": working,
@@ -74,15 +95,21 @@ def _next_steps(event, now=None) -> dict:
 @require_http_methods(["GET", "HEAD"])
 @workspace_required(RULE)
 def event_list(request: HttpRequest, *, lg) -> HttpResponse:
-    """The local government's events, latest first, each with its status in words, UNHCR's
-    comment on one sent back, and what to do next; then its support requests with their
-    status and UNHCR's replies. A fixed number of queries whatever the number of rows."""
-    events = list(selectors_officer.officer_events(lg))
-    rows = [{"event": event, "next": _next_steps(event),
+    """The local government's events: those to come (and under way) first, soonest first,
+    then the past ones under their own heading, latest first; each with its status in words,
+    UNHCR's comment on one sent back, and what to do next (on a past event only the report
+    and photos); then its support requests with their status and UNHCR's replies. A fixed
+    number of queries whatever the number of rows."""
+    events = list(selectors_officer.officer_events(lg))  # latest first
+    now = timezone.now()
+    rows = [{"event": event, "next": _next_steps(event, now),
              "warning": light_up_warning(event.kind, event.start_date, event.end_date)}
             for event in events]
+    upcoming = [row for row in rows if not row["next"]["ended"]][::-1]
+    past = [row for row in rows if row["next"]["ended"]]
     return render(request, "workspace/events/list.html", {
-        "lg": lg, "workspace_page": "events", "rows": rows,
+        "lg": lg, "workspace_page": "events", "rows": rows, "upcoming_rows": upcoming,
+        "past_rows": past,
         "support_requests": list(selectors_officer.officer_support_requests(lg)[:20]),
     })
 
@@ -275,51 +302,69 @@ def event_cancel(request: HttpRequest, event_pk: int, *, lg) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @workspace_required(RULE)
 def event_report(request: HttpRequest, event_pk: int, *, lg) -> HttpResponse:
-    """After the event: the report (POST ``action=report``: ``event_report_save``) and the
-    photos (POST ``action=photo``: ``event_photo_add``; each listed with a link to remove
-    it). Before the event starts, or for a cancelled event, the page says why there is
-    nothing to add (a POST is refused with 400). For an approved event, the report and
-    photos shown and changed are those of its changes (public once UNHCR approves them)."""
+    """After the event: one form with the report and an optional new photo (POST
+    ``action=save``: ``event_report_save`` and, when a photo file, description or credit is
+    given, ``event_photo_add``, both or nothing; the older ``action=report`` and
+    ``action=photo`` still work, and a report sent with a photo is saved with it). The
+    photos are listed, each with a link to remove it. A form with errors is shown again
+    with the report and photo texts typed. Before the event starts, or for a cancelled
+    event, the page says why there is nothing to add (a POST is refused with 400). For an
+    approved event, the report and photos shown and changed are those of its changes
+    (public once UNHCR approves them)."""
     event = _event_or_404(lg, event_pk)
     next_steps = _next_steps(event)
     working = next_steps["working"]
-    action = request.POST.get("action") if request.method == "POST" else None
-    report_form = ReportForm(request.POST if action == "report" else None,
+    post = request.POST if request.method == "POST" else None
+    action = post.get("action") if post is not None else None
+    known = action in ("save", "report", "photo")
+    # One form: the report and an optional new photo, saved together (typing the report and
+    # then adding a photo must not lose the report). "report"/"photo": older pages' buttons.
+    want_report = known and "report" in post
+    want_photo = known and (action == "photo" or bool(
+        request.FILES.get("image") or post.get("alt", "").strip()
+        or post.get("credit", "").strip()))
+    report_form = ReportForm(post if want_report else None,
                              initial={"report": working.report})
-    photo_form = PhotoForm(request.POST if action == "photo" else None,
-                           request.FILES if action == "photo" else None)
+    photo_form = PhotoForm(post if want_photo else None,
+                           request.FILES if want_photo else None,
+                           use_required_attribute=False)
     status = 200
     other_errors: list[str] = []
-    if request.method == "POST":
+    if post is not None:
         status = 400
         if not next_steps["after_event"]:
             other_errors = [_("The report and photos can be added once the event has "
                               "started (and not to a cancelled event).")]
-        elif action == "report" and report_form.is_valid():
+        elif not known:
+            other_errors = [_("Nothing was saved: use the button on this page.")]
+        elif not (want_report or want_photo):
+            other_errors = [_("Nothing was saved: write the report or choose a photo.")]
+        elif all([not want_report or report_form.is_valid(),
+                  not want_photo or photo_form.is_valid()]):
+            refused_on = report_form
             try:
-                services.event_report_save(event=event, actor=request.user,
-                                           report=report_form.cleaned_data["report"])
+                with transaction.atomic():  # both or nothing
+                    if want_report:
+                        services.event_report_save(
+                            event=event, actor=request.user,
+                            report=report_form.cleaned_data["report"])
+                    if want_photo:
+                        refused_on, data = photo_form, photo_form.cleaned_data
+                        services.event_photo_add(event=event, actor=request.user,
+                                                 image=data["image"], alt=data["alt"],
+                                                 credit=data["credit"])
             except ValidationError as exc:
-                other_errors = add_service_errors(report_form, exc)
+                other_errors = add_service_errors(refused_on, exc)
             else:
-                messages.success(request, _("The report has been saved."))
+                if want_report and want_photo:
+                    messages.success(request, _("The report and the photo have been saved."))
+                elif want_report:
+                    messages.success(request, _("The report has been saved."))
+                else:
+                    messages.success(request, _("The photo has been added."))
                 _review_message(request, event)
                 return redirect("workspace:event_report", lg.pk, event.pk)
-        elif action == "photo" and photo_form.is_valid():
-            data = photo_form.cleaned_data
-            try:
-                services.event_photo_add(event=event, actor=request.user,
-                                         image=data["image"], alt=data["alt"],
-                                         credit=data["credit"])
-            except ValidationError as exc:
-                other_errors = add_service_errors(photo_form, exc)
-            else:
-                messages.success(request, _("The photo has been added."))
-                _review_message(request, event)
-                return redirect("workspace:event_report", lg.pk, event.pk)
-        elif action not in ("report", "photo"):
-            other_errors = [_("Nothing was saved: use one of the buttons on this page.")]
-    uploaded = request.FILES.get("image") if status == 400 and action == "photo" else None
+    uploaded = request.FILES.get("image") if status == 400 and want_photo else None
     return render(request, "workspace/events/report.html", {
         "lg": lg, "workspace_page": "events", "event": event, "next": next_steps,
         "report_form": report_form, "photo_form": photo_form, "action": action,
