@@ -23,6 +23,12 @@ TABLE = {
     "social.record_posted_link": {"officer", "staff"},
     "social.moderate_posted_link": {"staff"},
     "social.edit_post_templates": {"staff"},
+    "events.edit_events": {"officer", "staff"},
+    "events.request_support": {"officer", "staff"},
+    "events.review_events": {"staff"},
+    "events.answer_support": {"staff"},
+    "events.export": {"staff"},
+    "events.edit_reminders": {"staff"},
 }
 
 

@@ -253,7 +253,9 @@ class EventAdmin(ExportMixin, FoldedSearchMixin, AuditedAdminMixin, admin.ModelA
                            "revision_of"]
     date_hierarchy = "start_date"
     ordering = ["-start_date", "-pk"]
-    actions = ["approve_selected", "export_csv", "export_xlsx"]
+    # No bulk approval: staff approve an event on its review page, having seen it (the
+    # version they saw is checked, services_review.event_approve).
+    actions = ["export_csv", "export_xlsx"]
     inlines = [EventPartnerInline, EventPhotoInline]
     change_form_template = "admin/events/event/change_form.html"
     change_list_template = "admin/events/change_list.html"
@@ -403,50 +405,16 @@ class EventAdmin(ExportMixin, FoldedSearchMixin, AuditedAdminMixin, admin.ModelA
             return False
         return True
 
-    @admin.action(description=_("Approve the selected events"), permissions=["review"])
-    def approve_selected(self, request, queryset):
-        """Approve each selected event awaiting review; a success message only when some
-        were approved, a warning naming those that were not (not awaiting review: a draft,
-        one sent back, one approved and unchanged, a record of the campaign)."""
-        done, not_waiting = 0, []
-        for event in queryset.select_related("local_government"):
-            if event.revision_of_id:
-                # Changes to an approved event are approved on their page, where staff
-                # see what differs from the public version (never in bulk, unseen).
-                not_waiting.append(f"{event} ({_('changes: review them on their page')})")
-                continue
-            try:
-                services_review.event_approve(event=event, actor=request.user)
-            except services_review.InvalidTransition:
-                not_waiting.append(str(event))
-            except (ServiceError, Event.DoesNotExist) as exc:
-                not_waiting.append(f"{event} ({getattr(exc, 'message', exc)})")
-            else:
-                done += 1
-        if done:
-            self.message_user(request, ngettext("%(count)d event approved.",
-                                                "%(count)d events approved.", done)
-                              % {"count": done}, messages.SUCCESS)
-        if not_waiting:
-            shown = "; ".join(not_waiting[:10]) + ("; …" if len(not_waiting) > 10 else "")
-            message = ngettext(
-                "%(count)d selected event was not approved: it is not awaiting review "
-                "(only submitted events, and approved events changed since, can be "
-                "approved): %(titles)s",
-                "%(count)d selected events were not approved: they are not awaiting review "
-                "(only submitted events, and approved events changed since, can be "
-                "approved): %(titles)s", len(not_waiting)) % {
-                    "count": len(not_waiting), "titles": shown}
-            if not done:
-                message = f"{_('No event was approved.')} {message}"
-            self.message_user(request, message, messages.WARNING)
-
 
 # --- Landmarks -------------------------------------------------------------------------------
 @admin.register(Landmark)
 class LandmarkAdmin(FoldedSearchMixin, AuditedAdminMixin, admin.ModelAdmin):
     """Landmarks lit in blue (edits audited). A landmark of the campaign's records has its
     local government's point (``point_approximate``) until staff set its own."""
+
+    # Counts beside the filters would count over thousands of regions (a query SQLite
+    # refuses: too many columns).
+    show_facets = admin.ShowFacets.NEVER
 
     folded_search_path = "local_government__"
     list_display = ["__str__", "name_ja", "name_en", "local_government", "point_approximate",
