@@ -282,3 +282,13 @@ def test_the_admin_home_page_links_the_review_queue(staff_client, submitted):
     assert response.status_code == 302
     assert response["Location"] == "/en/admin/events/event/?review=needed"
     assert str(submitted) in staff_client.get(response["Location"]).content.decode()
+
+
+def test_the_review_page_shows_the_landmarks_point(staff_client, lg):
+    """The point of a light-up's landmark is on the public map: staff see it before they
+    approve (the re-check found a landmark placed in Sydney that no one had seen)."""
+    landmark = LandmarkFactory(local_government=lg, latitude=-33.8568, longitude=151.2153)
+    event = EventFactory(local_government=lg, kind="light_up", landmark=landmark,
+                         status="submitted", was_approved=False)
+    page = staff_client.get(review_url(event)).content.decode()
+    assert "-33.8568, 151.2153" in page
