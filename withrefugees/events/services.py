@@ -414,8 +414,9 @@ def event_create(*, local_government: LocalGovernment, actor: AbstractBaseUser,
 
 def _lock(event: Event | int) -> Event:
     pk = event if isinstance(event, int) else event.pk
-    return (Event.objects.select_for_update().select_related("local_government", "landmark")
-            .get(pk=pk))
+    # (of=self: PostgreSQL locks no row of the outer-joined, nullable landmark)
+    return (Event.objects.select_for_update(of=("self",))
+            .select_related("local_government", "landmark").get(pk=pk))
 
 
 def _refresh(event: Event, locked: Event) -> Event:
@@ -430,7 +431,8 @@ def _lock_with_revision(event: Event) -> tuple[Event, Event | None]:
     """``(the event, its revision or None)``, both locked, the event first (also when
     ``event`` is a revision: then its event and, if it still exists, the revision)."""
     original = _lock(event.revision_of_id or event.pk)
-    revision = (Event.objects.select_for_update().select_related("local_government", "landmark")
+    revision = (Event.objects.select_for_update(of=("self",))
+                .select_related("local_government", "landmark")
                 .filter(revision_of=original).first())
     return original, revision
 
