@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "withrefugees.campaign",
     "withrefugees.social",
     "withrefugees.events",
+    "withrefugees.pledges",
     "withrefugees.profiles",
     "withrefugees.workspace",
     # Sign-in by emailed code or password, second factor, sessions (django-allauth).
@@ -233,6 +234,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CAMPAIGN_CONTACT_EMAIL = env.str("CAMPAIGN_CONTACT_EMAIL", default="jpntocities@unhcr.org")
 # The domain part of the iCalendar UIDs of events (events.ical): fixed, so that UIDs stay the
 # same when the site's address or port changes (the event's UUID makes each one unique).
+# The GCR pledge mailbox: approved pledges are emailed there as a Word document
+# (pledges.services_review). The campaign brochure (shared/seed) names hqgcr@unhcr.org.
+GCR_PLEDGE_EMAIL = env.str("GCR_PLEDGE_EMAIL", default="hqgcr@unhcr.org")
 ICAL_UID_DOMAIN = env.str("ICAL_UID_DOMAIN", default="events.cities-withrefugees")
 
 # --- Auth ------------------------------------------------------------------------------------

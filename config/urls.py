@@ -46,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("places/", include("withrefugees.places.urls")),
     path("", include("withrefugees.campaign.urls")),
     path("", include("withrefugees.events.urls")),
+    path("", include("withrefugees.pledges.urls")),
     path("", include("withrefugees.profiles.urls")),
     prefix_default_language=True,
 )

@@ -1,6 +1,7 @@
 """factory_boy factories for the campaign models (reference places come from the data)."""
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -170,3 +171,68 @@ class SupportItemFactory(factory.django.DjangoModelFactory):
     kind = "materials"
     quantity = 50
     description = "ポスター（A2）"
+
+
+class PledgeFactory(factory.django.DjangoModelFactory):
+    """A draft pledge of 府中市: Japanese language classes for refugee children (kind:
+    policy; objective: self-reliance; area: education; one target added by
+    ``PledgeTargetFactory``). ``status="published", gcr_reference="GRF-00001"`` for a
+    published one; ``progress_status``/``progress_reported_on`` only with a published
+    one (check constraint)."""
+
+    class Meta:
+        model = "pledges.Pledge"
+        skip_postgeneration_save = True
+
+    local_government = factory.LazyFunction(lambda: jp("132063"))
+    status = "draft"
+    title_ja = factory.Sequence(lambda n: f"難民の子どもの日本語教室{n}")
+    title_en = factory.Sequence(lambda n: f"Japanese classes for refugee children {n}")
+    description_ja = "市内の小中学校で、難民の子どもに日本語の補習教室を開きます。"
+    description_en = "Japanese language support classes for refugee children in our schools."
+    expected_impact_ja = "難民の子どもが学校で学び続けられるようになる。"
+    expected_impact_en = "Refugee children keep learning at school."
+    kind_policy = True
+    objective_self_reliance = True
+    scope = "local"
+    starts_on = datetime.date(2027, 4, 1)
+    ends_on = datetime.date(2030, 3, 31)
+    contact_name = "府中 花子"
+    contact_email = "pledge-contact@city.fuchu.example"
+    forum = "next_grf"
+
+    @factory.post_generation
+    def areas(self, create, extracted, **kwargs):
+        """``areas=["education", ...]`` (keys of AreaOfFocus); default ``["education"]``."""
+        if not create:
+            return
+        from withrefugees.pledges.models import AreaOfFocus
+
+        keys = ["education"] if extracted is None else extracted
+        self.areas.set(AreaOfFocus.objects.filter(key__in=keys))
+
+
+class PledgeTargetFactory(factory.django.DjangoModelFactory):
+    """30 refugee students enrolled in the classes by 31 March 2030."""
+
+    class Meta:
+        model = "pledges.PledgeTarget"
+
+    pledge = factory.SubFactory(PledgeFactory)
+    indicator = "日本語教室に通う難民の子ども"
+    target_value = factory.LazyFunction(lambda: Decimal("30"))
+    unit = "人"
+    target_date = datetime.date(2030, 3, 31)
+
+
+class ProgressReportFactory(factory.django.DjangoModelFactory):
+    """A report "in progress" of 1 April 2028 (the pledge must be published; the factory
+    does not update ``Pledge.progress_status``: the service does)."""
+
+    class Meta:
+        model = "pledges.ProgressReport"
+
+    pledge = factory.SubFactory(PledgeFactory, status="published", gcr_reference="GRF-00001")
+    status = "in_progress"
+    narrative = "2校で教室を開きました。"
+    reported_on = datetime.date(2028, 4, 1)

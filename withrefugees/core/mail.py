@@ -71,7 +71,8 @@ def mail_connection():
 
 
 def send_templated_mail(*, to: list[str], language: str, template: str, context: dict,
-                        reply_to: list[str] | None = None, connection=None) -> None:
+                        reply_to: list[str] | None = None, connection=None,
+                        attachments: Sequence[tuple[str, bytes, str]] = ()) -> None:
     """Render ``template`` in ``language`` and send it to the addresses in ``to``.
 
     ``template`` is a template path without the suffix, e.g. ``"campaign/email/confirm"``
@@ -86,7 +87,8 @@ def send_templated_mail(*, to: list[str], language: str, template: str, context:
     (``smtplib.SMTPException``, ``OSError``), so that the caller records and retries them
     (``core.outbox``). ``connection``: an open backend connection to send through (the
     outbox opens one, so that it can record the acceptance before ``QUIT``); by default
-    ``mail_connection()``, opened and closed here.
+    ``mail_connection()``, opened and closed here. ``attachments``: ``(filename, content
+    bytes, MIME type)`` triples (a non-ASCII filename is encoded by Django, RFC 2231).
     """
     language = mail_language(language)
     subject, body = render_templated_mail(language=language, template=template,
@@ -99,4 +101,6 @@ def send_templated_mail(*, to: list[str], language: str, template: str, context:
         connection=connection or mail_connection(),
     )
     message.encoding = "utf-8"
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     message.send()

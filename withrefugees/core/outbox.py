@@ -80,12 +80,15 @@ ERROR_LENGTH = 500
 
 @dataclass(frozen=True)
 class Message:
-    """What a handler asks to send: ``core.mail.send_templated_mail``'s arguments."""
+    """What a handler asks to send: ``core.mail.send_templated_mail``'s arguments
+    (``attachments``: ``(filename, content bytes, MIME type)`` triples, built by the handler
+    from the record when the email is sent, e.g. a pledge's Word document)."""
 
     to: str
     language: str
     template: str
     context: dict = field(default_factory=dict)
+    attachments: tuple[tuple[str, bytes, str], ...] = ()
 
 
 class Skip(Exception):  # noqa: N818 (not an error: the email is no longer relevant)
@@ -375,7 +378,7 @@ def outbox_deliver(*, email_id: int) -> str | None:
         connection.open()
         send_templated_mail(to=[message.to], language=message.language,
                             template=message.template, context=message.context,
-                            connection=connection)
+                            attachments=message.attachments, connection=connection)
     except Exception as exc:
         error, reason, permanent = classify(exc)
         _close(connection)

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import account, dashboard, events, members, post, posted_links, profile, support
+from .views import (
+    account,
+    dashboard,
+    events,
+    members,
+    pledges,
+    post,
+    posted_links,
+    profile,
+    support,
+)
 
 app_name = "workspace"
 urlpatterns = [
@@ -31,6 +41,27 @@ urlpatterns = [
     path("<int:lg_pk>/support/new/", support.support_new, name="support_new"),
     path("<int:lg_pk>/support/<int:request_pk>/", support.support_detail,
          name="support_request"),
+    # Step 4: pledges (the builder with its checklist, Word and PDF documents, submission,
+    # progress reports); a co-pledging local government's officers read its joint pledges.
+    path("<int:lg_pk>/pledges/", pledges.pledge_list, name="pledges"),
+    path("<int:lg_pk>/pledges/new/", pledges.pledge_new, name="pledge_new"),
+    path("<int:lg_pk>/pledges/<int:pledge_pk>/", pledges.pledge_edit, name="pledge_edit"),
+    path("<int:lg_pk>/pledges/<int:pledge_pk>/submit/", pledges.pledge_submit,
+         name="pledge_submit"),
+    path("<int:lg_pk>/pledges/<int:pledge_pk>/withdraw/", pledges.pledge_withdraw,
+         name="pledge_withdraw"),
+    path("<int:lg_pk>/pledges/<int:pledge_pk>/delete/", pledges.pledge_delete,
+         name="pledge_delete"),
+    path("<int:lg_pk>/pledges/<int:pledge_pk>/pledge-<str:language>.docx", pledges.pledge_docx,
+         name="pledge_docx"),
+    path("<int:lg_pk>/pledges/<int:pledge_pk>/pledge-<str:language>.pdf", pledges.pledge_pdf,
+         name="pledge_pdf"),
+    path("<int:lg_pk>/pledges/<int:pledge_pk>/progress/", pledges.pledge_progress,
+         name="pledge_progress"),
+    # "Start from this pledge": copy a published pledge into a new draft (choose the local
+    # government when one is an officer of several).
+    path("pledges/start-from/<int:source_pk>/", pledges.pledge_start_from,
+         name="pledge_start_from"),
     path("<int:lg_pk>/officers/<int:membership_pk>/remove/", members.officer_remove,
          name="officer_remove"),
     path("<int:lg_pk>/invitations/<int:invitation_pk>/revoke/", members.invitation_revoke,
