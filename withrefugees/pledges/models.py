@@ -422,6 +422,9 @@ class TargetProgress(models.Model):
                                     name="target_progress_once_per_report"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.target_id}: {self.value_reached}"
+
 
 #: Months without a progress report after which a published pledge is stale (default of
 #: ``PledgeReminderSettings``; issue 10: "none for six months").
@@ -464,3 +467,6 @@ class PledgeReminderSent(models.Model):
             models.UniqueConstraint(fields=["pledge", "due_on"],
                                     name="pledge_reminder_once_per_due_date"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.pledge_id} · {self.due_on}"
