@@ -5,6 +5,8 @@ from .views import (
     dashboard,
     events,
     members,
+    pledge_documents,
+    pledge_progress,
     pledges,
     post,
     posted_links,
@@ -52,11 +54,11 @@ urlpatterns = [
          name="pledge_withdraw"),
     path("<int:lg_pk>/pledges/<int:pledge_pk>/delete/", pledges.pledge_delete,
          name="pledge_delete"),
-    path("<int:lg_pk>/pledges/<int:pledge_pk>/pledge-<str:language>.docx", pledges.pledge_docx,
+    path("<int:lg_pk>/pledges/<int:pledge_pk>/pledge-<str:language>.docx", pledge_documents.pledge_docx,
          name="pledge_docx"),
-    path("<int:lg_pk>/pledges/<int:pledge_pk>/pledge-<str:language>.pdf", pledges.pledge_pdf,
+    path("<int:lg_pk>/pledges/<int:pledge_pk>/pledge-<str:language>.pdf", pledge_documents.pledge_pdf,
          name="pledge_pdf"),
-    path("<int:lg_pk>/pledges/<int:pledge_pk>/progress/", pledges.pledge_progress,
+    path("<int:lg_pk>/pledges/<int:pledge_pk>/progress/", pledge_progress.pledge_progress,
          name="pledge_progress"),
     # "Start from this pledge": copy a published pledge into a new draft (choose the local
     # government when one is an officer of several).

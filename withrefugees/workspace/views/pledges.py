@@ -8,4 +8,4 @@ def _stub(request: HttpRequest, *args, **kwargs) -> HttpResponse:
 
 
 pledge_list = pledge_new = pledge_edit = pledge_submit = pledge_withdraw = _stub
-pledge_delete = pledge_docx = pledge_pdf = pledge_progress = pledge_start_from = _stub
+pledge_delete = pledge_start_from = _stub
