@@ -289,6 +289,6 @@ def test_queries_do_not_grow_with_rows_officers_or_signatures(client, officer, m
     assert large == small
     # Session, user and user session (6 with the savepoint), the gate (the local government,
     # my memberships), its officers, its signature, its profile, its posted links (step 2),
-    # its events by status (step 3), the activity.
-    with django_assert_max_num_queries(15):
+    # its events by status (step 3), its pledges by status (step 4), the activity.
+    with django_assert_max_num_queries(16):
         client.get(url(lg))

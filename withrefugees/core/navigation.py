@@ -26,6 +26,7 @@ MAIN_NAVIGATION: tuple[NavItem, ...] = (
     NavItem("campaign:directory", _("Signatories")),
     NavItem("campaign:map", _("Map")),
     NavItem("events:calendar", _("Events")),
+    NavItem("pledges:browser", _("Pledges")),
     NavItem("campaign:statement", _("The statement")),
 )
 

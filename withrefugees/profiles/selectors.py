@@ -14,6 +14,7 @@ from withrefugees.campaign import selectors as campaign_selectors
 from withrefugees.core.models import CONTENT_LANGUAGES
 from withrefugees.events import selectors as events_selectors
 from withrefugees.places.models import LocalGovernment
+from withrefugees.pledges import selectors as pledges_selectors
 from withrefugees.social import selectors as social_selectors
 
 from .models import HIDEABLE_FIELDS, Profile, SocialAccount
@@ -64,8 +65,7 @@ class Localised:
 class StepSection:
     """One step on the profile page: ``key`` (``sign``, ``post``, ``act``, ``pledge``),
     ``number`` (1–4), ``title``, ``status`` (``done`` or ``not_started``), the template that
-    shows it and ``data``: what the step app's selector gave (None for steps whose feature
-    does not exist yet)."""
+    shows it and ``data``: what the step app's selector gave."""
 
     key: str
     number: int
@@ -137,14 +137,6 @@ class ProfilePage:
         return bool(self.sections) and self.sections[0].done
 
 
-#: Step 4, shown as not started until its app provides a section.
-LATER_STEPS = (
-    ("pledge", 4, _("Pledge"),
-     _("Connect your local action to the Global Compact on Refugees with a pledge, and "
-       "report its progress.")),
-)
-
-
 #: How many posted links the profile lists, the newest (24 posts took some 20 screens of a
 #: phone, issue 8's review); how many more there are is said under them.
 PROFILE_LIMIT = 10
@@ -203,12 +195,14 @@ def profile_page(pk: int) -> ProfilePage:
     """The public profile page of the local government ``pk``, signatory or not (three
     queries whatever the profile holds; one more for a signature from the campaign's
     records, whose sources are read with it, one more when a signatory has posted links
-    the public sees, however many, and one more when it has public events, however many).
+    the public sees, however many, one more when it has public events, however many, and
+    one more when it leads or joins public pledges, however many).
     Raises ``LocalGovernment.DoesNotExist`` for an unknown ``pk`` and for a place typed in
     by a signer (``source=submitted``) that has no published signature."""
     lg = (local_governments_with_profile()
           .annotate(has_public_posted_links=social_selectors.has_public_posted_links(),
-                    has_public_events=events_selectors.has_public_events())
+                    has_public_events=events_selectors.has_public_events(),
+                    has_public_pledges=pledges_selectors.has_public_pledges())
           .get(pk=pk))
     profile = profile_for(lg)
     language = (get_language() or CONTENT_LANGUAGES[0])[:2]
@@ -229,9 +223,12 @@ def profile_page(pk: int) -> ProfilePage:
     sections.append(StepSection(key="act", number=3, title=_("Act with UNHCR"),
                                 status=act.status, template="profiles/sections/act.html",
                                 data=act))
-    sections += [StepSection(key=key, number=number, title=title, status="not_started",
-                             template="profiles/sections/not_started.html", data=about)
-                 for key, number, title, about in LATER_STEPS]
+    # Step 4: the public pledges it leads or joins (UNHCR approved each one), with their
+    # latest progress.
+    pledge = pledges_selectors.local_government_pledges(lg)
+    sections.append(StepSection(key="pledge", number=4, title=_("Pledge"),
+                                status=pledge.status, template="profiles/sections/pledge.html",
+                                data=pledge))
     groups = social_groups(profile)
     return ProfilePage(
         local_government=lg, profile=profile,

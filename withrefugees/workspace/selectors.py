@@ -4,10 +4,9 @@ its own time zone, and its recent activity from the audit trail.
 
 Steps are a list of descriptors (``STEPS``): each names the step and a *provider*, a function
 ``(local_government) -> StepStatus``. Step 1's provider reads the signatures, step 2's the
-posted links (``social.selectors``), step 3's the events (``events.selectors``); step 4 has
-none yet and shows as "not started" with a link to the page that explains it. When a step
-app exists, it gives its provider (e.g. ``social.selectors.workspace_step``) and the
-descriptor points to it: the dashboard and its template do not change.
+posted links (``social.selectors``), step 3's the events (``events.selectors``), step 4's
+the pledges (``pledges.selectors``). A descriptor without a provider shows as "not started"
+with a link to the page that explains it.
 """
 
 import zoneinfo
@@ -33,6 +32,7 @@ from withrefugees.campaign.services import local_government_time_zones
 from withrefugees.core.models import AuditEntry
 from withrefugees.events import selectors as events_selectors
 from withrefugees.places.models import LocalGovernment
+from withrefugees.pledges import selectors as pledges_selectors
 from withrefugees.profiles.selectors import profile_for
 from withrefugees.social import selectors as social_selectors
 
@@ -308,6 +308,77 @@ def act_step(local_government: LocalGovernment) -> StepStatus:
                       link_text=_("Register an event"), detail=detail)
 
 
+@dataclass(frozen=True)
+class PledgeDetail:
+    """Step 4 for the workspace: ``counts`` (``pledges.selectors.PledgeCounts``: the pledges
+    it leads by status and progress, the public ones it joins, the stale ones),
+    ``pledges_url`` (its pledges in the workspace), ``new_url`` (draft one),
+    ``returned_url`` (the pledge sent back, "" when none), ``progress_url`` (report progress
+    on a stale pledge, "" when none), ``browser_url`` (the public browser filtered by the
+    local government), ``explained_url`` (the public page that explains the steps)."""
+
+    counts: pledges_selectors.PledgeCounts
+    pledges_url: str = ""
+    new_url: str = ""
+    returned_url: str = ""
+    progress_url: str = ""
+    browser_url: str = ""
+    explained_url: str = ""
+
+
+def pledge_step(local_government: LocalGovernment) -> StepStatus:
+    """Step 4 (Pledge): done once a pledge it leads or joins is public (approved by UNHCR
+    and submitted to the GCR, or published); in progress while one was sent back, awaits
+    review or is a draft (in that order); else not started. A pledge sent back is said
+    first, even when the step is done; then published pledges without a progress report for
+    the reminder period (``PledgeReminderSettings``), asking for an update. One query
+    (``pledges.selectors.pledge_counts``); two more when it has published pledges."""
+    pk = local_government.pk
+    counts = pledges_selectors.pledge_counts(local_government)
+    detail = PledgeDetail(
+        counts=counts, pledges_url=reverse("workspace:pledges", args=[pk]),
+        new_url=reverse("workspace:pledge_new", args=[pk]),
+        returned_url=reverse("workspace:pledge_edit", args=[pk, counts.first_returned])
+        if counts.first_returned else "",
+        progress_url=reverse("workspace:pledge_progress", args=[pk, counts.first_stale])
+        if counts.first_stale else "",
+        browser_url=f"{reverse('pledges:browser')}?lg={pk}",
+        explained_url=reverse("campaign:home") + "#steps-title")
+    public = counts.public + counts.co_pledged
+    state = DONE if public else IN_PROGRESS
+    approved = ngettext_lazy(
+        "%(n)d pledge approved by UNHCR and submitted to the GCR.",
+        "%(n)d pledges approved by UNHCR and submitted to the GCR.", "n") % {"n": public}
+    if counts.returned:
+        return StepStatus(state, _("UNHCR sent a pledge back: see the comment, change it and "
+                                   "submit it again."),
+                          url=detail.returned_url, link_text=_("See the pledge sent back"),
+                          detail=detail)
+    if counts.stale:
+        stale = ngettext_lazy(
+            "%(n)d published pledge has had no progress report for %(months)d months: "
+            "report its progress.",
+            "%(n)d published pledges have had no progress report for %(months)d months: "
+            "report their progress.", "n") % {"n": counts.stale, "months": counts.stale_months}
+        return StepStatus(DONE, format_lazy("{} {}", approved, stale),
+                          url=detail.progress_url, link_text=_("Report progress"),
+                          detail=detail)
+    if public:
+        return StepStatus(DONE, approved, url=detail.pledges_url,
+                          link_text=_("See your pledges"), detail=detail)
+    if counts.submitted:
+        return StepStatus(IN_PROGRESS, _("A pledge is awaiting UNHCR's review."),
+                          url=detail.pledges_url, link_text=_("See your pledges"),
+                          detail=detail)
+    if counts.draft:
+        return StepStatus(IN_PROGRESS, _("A pledge is saved as a draft: submit it to UNHCR "
+                                         "when it is ready."),
+                          url=detail.pledges_url, link_text=_("See your pledges"),
+                          detail=detail)
+    return StepStatus(NOT_STARTED, _("No pledge drafted yet."), url=detail.new_url,
+                      link_text=_("Draft a pledge"), detail=detail)
+
+
 STEPS: tuple[StepDescriptor, ...] = (
     StepDescriptor("sign", 1, _("Sign"),
                    _("Sign the Cities #WithRefugees statement online. UNHCR checks it and "
@@ -322,7 +393,8 @@ STEPS: tuple[StepDescriptor, ...] = (
                    provider=act_step, template="workspace/steps/act.html"),
     StepDescriptor("pledge", 4, _("Pledge"),
                    _("Connect your local action to the Global Compact on Refugees with a "
-                     "pledge, and report its progress.")),
+                     "pledge, and report its progress."),
+                   provider=pledge_step, template="workspace/steps/pledge.html"),
 )
 
 
@@ -436,6 +508,24 @@ ACTION_TEXTS: dict[str, str | Promise] = {
     "support_request.create": _("asked UNHCR for support"),
     "support_request.reply": _("answered a request for support"),
     "support_request.status": _("changed the status of a request for support"),
+    # Step 4 (pledges.services).
+    "pledge.create": _("drafted a pledge"),
+    "pledge.update": _("changed a pledge"),
+    "pledge.copy": _("started a pledge from a published one"),
+    "pledge.start_from": _("started a pledge from a published one"),
+    "pledge.submit": _("submitted a pledge to UNHCR"),
+    "pledge.withdraw": _("withdrew a pledge from UNHCR's review"),
+    "pledge.delete": _("deleted a draft pledge"),
+    "pledge.approve": _("approved a pledge and submitted it to the GCR"),
+    "pledge.return": _("sent a pledge back with a comment"),
+    "pledge.send_to_gcr": _("emailed a pledge to the GCR"),
+    "pledge.sent_to_gcr": _("emailed a pledge to the GCR"),
+    "pledge.publish": _("recorded the GCR reference of a pledge"),
+    "pledge.gcr_reference": _("recorded the GCR reference of a pledge"),
+    "pledge.progress": _("reported progress on a pledge"),
+    "pledge.report_progress": _("reported progress on a pledge"),
+    "progress_report.file": _("reported progress on a pledge"),
+    "progress_report.create": _("reported progress on a pledge"),
 }
 #: A membership change the officer made about themselves.
 JOINED = _("joined as an officer")
@@ -478,7 +568,7 @@ def activity_entries(local_government: LocalGovernment, *,
     """The latest ``limit`` audit rows about the local government's records, newest first,
     with their actors: its signatures, its profile, its posted links, its events (their
     photos are audited on them), landmarks and support requests, its memberships and
-    invitations
+    invitations, the pledges it leads and their progress reports
     (current ones by id; deleted ones by the local government named in their changes).
     One query, whatever the number of rows, officers or signatures. Never another local
     government's rows."""
@@ -489,9 +579,12 @@ def activity_entries(local_government: LocalGovernment, *,
     events = events_selectors.event_ids(lg_pk)
     landmarks = events_selectors.landmark_ids(lg_pk)
     support = events_selectors.support_request_ids(lg_pk)
+    pledges = pledges_selectors.pledge_ids(lg_pk)
+    reports = pledges_selectors.progress_report_ids(lg_pk)
     kinds = ContentType.objects.get_for_models(Membership, Invitation, signature_model,
                                                profile_model, posted_links.model,
-                                               events.model, landmarks.model, support.model)
+                                               events.model, landmarks.model, support.model,
+                                               pledges.model, reports.model)
     ct = {model._meta.model_name: content_type for model, content_type in kinds.items()}
     profile_ids = _as_ids(profile_model.objects.filter(local_government_id=lg_pk))
     where = (
@@ -513,6 +606,10 @@ def activity_entries(local_government: LocalGovernment, *,
            & Q(object_id__in=_as_ids(landmarks)))
         | (Q(content_type=ct[support.model._meta.model_name])
            & (Q(object_id__in=_as_ids(support)) | _names_local_government(lg_pk)))
+        | (Q(content_type=ct[pledges.model._meta.model_name])
+           & (Q(object_id__in=_as_ids(pledges)) | _names_local_government(lg_pk)))
+        | (Q(content_type=ct[reports.model._meta.model_name])
+           & Q(object_id__in=_as_ids(reports)))
     )
     return list(AuditEntry.objects.filter(where).select_related("actor")
                 .order_by("-at", "-pk")[:limit])

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods
 from withrefugees.core.forms import AccessibleForm
 from withrefugees.core.mail import absolute_url
 from withrefugees.events import posts as event_posts
+from withrefugees.pledges import posts as pledge_posts
 from withrefugees.profiles.cards import card_url, is_signatory
 from withrefugees.profiles.selectors import profile_for
 from withrefugees.social import counting, posts, sharing
@@ -259,8 +260,11 @@ def count_rows(text: str) -> tuple[list[CountRow], str]:
 
 def extra_occasions(lg, language: str) -> list[posts.ExtraOccasion]:
     """Posts about the approved events (``events.posts.post_occasions``: coming, or held in
-    the last days) and, once step 4 exists, the pledges of ``lg``, in ``language``."""
-    return event_posts.post_occasions(lg, language=language)
+    the last days), then about the public pledges ``lg`` leads
+    (``pledges.posts.post_occasions``: each links to the pledge's public page), in
+    ``language``."""
+    return [*event_posts.post_occasions(lg, language=language),
+            *pledge_posts.post_occasions(lg, language=language)]
 
 
 def post_name(lg, profile, language: str) -> str:
