@@ -22,7 +22,8 @@ def main_nav(body: str) -> tuple[str, list[tuple[str, bool, str]]]:
 
 
 @pytest.mark.parametrize("lang,labels", [
-    ("en", ["Home", "Sign the statement", "Signatories", "Map", "Events", "The statement"]),
+    ("en", ["Home", "Sign the statement", "Signatories", "Map", "Events", "Pledges",
+            "The statement"]),
     ("ja", None),
 ])
 def test_every_item_in_order_with_the_current_page_marked(client, lang, labels):

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from tests.factories import PledgeFactory, PledgeTargetFactory, ProgressReportFactory, \
-    StaffFactory
+from tests.factories import PledgeFactory, PledgeTargetFactory, ProgressReportFactory, StaffFactory
 from withrefugees.core.audit import audit_history
 from withrefugees.core.models import OutboundEmail
 from withrefugees.pledges import services_review
@@ -140,6 +139,12 @@ def test_staff_approve_on_the_review_page(staff_client, submitted, settings):
     assert audit_history(submitted).get().action == "pledge.approve"
     page = staff_client.get(review_url(submitted)).content.decode()
     assert 'value="publish"' in page and 'value="approve"' not in page
+
+
+def test_an_approval_without_the_version_shown_is_refused(staff_client, submitted):
+    response = staff_client.post(review_url(submitted), {"action": "approve"})
+    assert response.status_code == 400
+    assert Pledge.objects.get(pk=submitted.pk).status == "submitted"
 
 
 def test_a_version_withdrawn_and_submitted_again_is_not_approved(staff_client, submitted):
@@ -324,4 +329,16 @@ def test_export_actions_on_selected_rows(staff_client, submitted):
                                            "_selected_action": [submitted.pk]})
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
-    assert submitted.contact_email not in response.content.decode("utf-8-sig")
+    assert submitted.title_ja in response.content.decode("utf-8-sig")
+
+
+def test_the_review_page_of_a_published_pledge_shows_its_progress(staff_client, lg):
+    report = ProgressReportFactory(pledge=PledgeFactory(
+        local_government=lg, status="published", gcr_reference="GRF-9",
+        published_at=timezone.now(), progress_status="in_progress",
+        progress_reported_on=datetime.date(2028, 4, 1)))
+    page = staff_client.get(review_url(report.pledge))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert report.narrative in html and 'value="publish"' in html
+    assert 'value="approve"' not in html

@@ -79,6 +79,11 @@ def test_every_run_has_an_east_asian_font(pledge):
 
 
 def test_docx_in_english_has_english_labels_and_marks_the_fallback(pledge):
+    from withrefugees.places.models import Country
+
+    pledge.scope = "countries"
+    pledge.save(update_fields=["scope"])
+    pledge.countries.set(Country.objects.filter(code__in=["SY"]))
     content = documents.pledge_docx(pledge, language="en")
     text = docx_text(content)
     assert "Pledge to the Global Compact on Refugees" in text
@@ -92,6 +97,7 @@ def test_docx_in_english_has_english_labels_and_marks_the_fallback(pledge):
     assert "Japanese classes in our schools." in text
     assert "市内の小中学校" not in text
     assert "March 31, 2030" in text
+    assert "in named countries: Syria" in text
     document = docx.Document(io.BytesIO(content))
     assert document.core_properties.language == "en-GB"
     assert "担当者" not in text and "自治体" not in text  # no Japanese label

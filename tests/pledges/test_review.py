@@ -16,7 +16,6 @@ from withrefugees.core.audit import audit_history
 from withrefugees.core.models import OutboundEmail
 from withrefugees.core.outbox import outbox_deliver
 from withrefugees.pledges import services_review as review
-from withrefugees.pledges import tasks
 from withrefugees.pledges.models import Pledge, PledgeReminderSettings
 
 pytestmark = pytest.mark.django_db

@@ -29,6 +29,15 @@ TABLE = {
     "events.answer_support": {"staff"},
     "events.export": {"staff"},
     "events.edit_reminders": {"staff"},
+    # Step 4: only the lead's officers edit and report progress (issue 10); with a local
+    # government as the object, "read" is its officers' and staff's (co-pledgers: a pledge
+    # is the object, tests/pledges/test_permissions.py).
+    "pledges.edit": {"officer"},
+    "pledges.report_progress": {"officer"},
+    "pledges.read": {"officer", "staff"},
+    "pledges.review": {"staff"},
+    "pledges.export": {"staff"},
+    "pledges.edit_settings": {"staff"},
 }
 
 

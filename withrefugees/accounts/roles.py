@@ -67,5 +67,28 @@ ROLES: dict[str, frozenset[str]] = {
         "events.change_reminderschedule",
         "events.view_remindersent",
         "events.view_reportedtotal",
+        # Step 4: review pledges (approve, send back, record the GCR reference:
+        # ``pledges.change_pledge`` with the rule pledges.review, through
+        # pledges.services_review), stale pledges, areas of focus and multistakeholder
+        # pledges (added and corrected, audited, never deleted), the reminder period, what
+        # was reminded; exports of pledges and progress reports (rule pledges.export).
+        "pledges.view_pledge",
+        "pledges.change_pledge",
+        "pledges.view_pledgeawaitingreview",
+        "pledges.view_stalepledge",
+        "pledges.view_copledger",
+        "pledges.view_pledgetarget",
+        "pledges.view_progressreport",
+        "pledges.view_targetprogress",
+        "pledges.view_areaoffocus",
+        "pledges.add_areaoffocus",
+        "pledges.change_areaoffocus",
+        "pledges.view_multistakeholderpledge",
+        "pledges.add_multistakeholderpledge",
+        "pledges.change_multistakeholderpledge",
+        "pledges.view_pledgeremindersettings",
+        "pledges.add_pledgeremindersettings",
+        "pledges.change_pledgeremindersettings",
+        "pledges.view_pledgeremindersent",
     }),
 }

@@ -30,9 +30,9 @@ role (``change_pledge`` to review, ``view_pledge``/``view_progressreport`` to ex
 
 from django import forms
 from django.conf import settings
-from django.db import models
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse

@@ -81,6 +81,11 @@ def pledge_checklist(pledge: Pledge) -> list[ChecklistItem]:
     ]
 
 
+def new_pledge_checklist() -> list[ChecklistItem]:
+    """The checklist of a pledge not saved yet (the empty builder): everything missing."""
+    return pledge_checklist(Pledge())
+
+
 def missing(pledge: Pledge) -> list[ChecklistItem]:
     """The items of ``pledge_checklist`` not done yet (empty: ready to submit)."""
     return [item for item in pledge_checklist(pledge) if not item.done]

@@ -157,11 +157,13 @@ def _timeframe(pledge: Pledge) -> str:
     return ""
 
 
-def _where(pledge: Pledge) -> str:
+def _where(pledge: Pledge, language: str) -> str:
+    """The scope, then the countries named (``in named countries: Syria, Afghanistan``)."""
     text = str(Scope(pledge.scope).label) if pledge.scope else ""
-    countries = [c.name for c in pledge.countries.all()]
+    countries = ("、" if language == "ja" else ", ").join(
+        c.name for c in pledge.countries.all())
     if countries:
-        text += ": " + _(", ").join(countries) if text else _(", ").join(countries)
+        text = f"{text}: {countries}" if text else countries
     return text
 
 
@@ -213,7 +215,7 @@ def document_blocks(pledge: Pledge, *, language: str) -> list[Block]:
              Text(_lines(GcrObjective(o).label for o in pledge.objectives))),
             (_("Areas of focus"),
              Text(_lines(a.localised("name", language) for a in pledge.areas.all()))),
-            (_("Where the pledge applies"), Text(_where(pledge))),
+            (_("Where the pledge applies"), Text(_where(pledge, language))),
             (_("Timeframe"), Text(_timeframe(pledge))),
             (_("Estimated budget"),
              Text(budget_text(pledge.budget_amount, pledge.budget_currency, language))),

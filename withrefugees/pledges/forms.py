@@ -95,8 +95,23 @@ _MODEL_CHOICE_ERRORS = {
 
 
 class LocalisedChoiceField(forms.ModelMultipleChoiceField):
+    """Several records by their ``str`` (in the active language). An integer id beyond the
+    database's range is an ``invalid_choice`` (SQLite cannot even compare it: a forged
+    40-digit id must not be a 500)."""
+
     def label_from_instance(self, obj) -> str:
         return str(obj)
+
+    def _check_values(self, value):
+        pk = self.queryset.model._meta.pk
+        if pk.get_internal_type() in ("AutoField", "BigAutoField", "IntegerField",
+                                      "BigIntegerField"):
+            for item in value:
+                text = str(item).strip()
+                if text.lstrip("-").isdigit() and not -(2**63) < int(text) < 2**63:
+                    raise ValidationError(self.error_messages["invalid_choice"],
+                                          code="invalid_choice", params={"value": text[:20]})
+        return super()._check_values(value)
 
 
 class PledgeChoiceField(forms.ModelChoiceField):

@@ -225,7 +225,7 @@ class Pledge(BilingualMixin, TimeStampedModel):
     gcr_reference = models.CharField(_("GCR reference"), max_length=100, blank=True)
     gcr_url = models.URLField(_("address on the GCR platform"), max_length=500, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    # The latest progress report's (services.progress_report_file keeps them).
+    # The latest progress report's (services_progress.progress_report_file keeps them).
     progress_status = models.CharField(_("progress"), max_length=20, blank=True,
                                        choices=ProgressStatus.choices)
     progress_reported_on = models.DateField(_("last progress report"), null=True,

@@ -21,7 +21,7 @@ from withrefugees.accounts.rules import (
 def is_officer_of_co_pledger(user, pledge) -> bool:
     """An officer of a local government that co-pledges ``pledge`` (a ``Pledge``)."""
     ids = officer_local_government_ids(user)
-    if not ids or pledge is None or getattr(pledge, "pk", None) is None:
+    if not ids or getattr(pledge, "pk", None) is None or not hasattr(pledge, "co_pledgers"):
         return False
     return pledge.co_pledgers.filter(local_government_id__in=ids).exists()
 

@@ -13,11 +13,10 @@ data on every request (the page is cached for anonymous visitors and invalidated
 audit trail, ``core.pagecache``), never typed in.
 """
 
-import calendar as pycalendar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -32,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from withrefugees.places.models import Country, LocalGovernment
 
+from . import reminders
 from .models import (
     DEFAULT_STALE_AFTER_MONTHS,
     PUBLIC_STATUSES,
@@ -41,7 +41,6 @@ from .models import (
     GcrObjective,
     Pledge,
     PledgeKind,
-    PledgeReminderSettings,
     PledgeStatus,
     PledgeTarget,
     ProgressReport,
@@ -683,33 +682,16 @@ def local_government_pledges(local_government: LocalGovernment) -> PledgeSection
 
 
 # --- The dashboard ----------------------------------------------------------------------------
-def stale_after_months() -> int:
-    """The months without a progress report after which a published pledge is stale
-    (``PledgeReminderSettings``, else ``DEFAULT_STALE_AFTER_MONTHS``; one query)."""
-    months = PledgeReminderSettings.objects.filter(pk=1).values_list(
-        "stale_after_months", flat=True).first()
-    return months or DEFAULT_STALE_AFTER_MONTHS
-
-
-def months_before(day: date, months: int) -> date:
-    """``day`` ``months`` months earlier (31 August less six months: 28 or 29 February)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, pycalendar.monthrange(year, month)[1]))
-
-
-def stale(*, today: date, months: int) -> Q:
-    """Published pledges with no progress report within ``months`` months of ``today``:
-    the latest report on or before the cutoff, or none and published (else approved) before
-    it."""
-    cutoff = months_before(today, months)
-    moment = timezone.make_aware(datetime.combine(cutoff, time.max))
+def stale(*, today: date, months: int, zone: tzinfo) -> Q:
+    """Published pledges with no progress report for ``months`` months on ``today``, as
+    ``reminders`` defines it for pledges led by a local government in ``zone``: the anchor
+    (the latest report's date, else the date of publication in ``zone``) is on or before
+    ``reminders.stale_threshold``; a pledge without ``published_at`` never is."""
+    threshold = reminders.stale_threshold(today, months)
+    next_day = datetime.combine(threshold + timedelta(days=1), time(0), tzinfo=zone)
     return Q(status=PledgeStatus.PUBLISHED) & (
-        Q(progress_reported_on__lte=cutoff)
-        | Q(progress_reported_on__isnull=True, published_at__lte=moment)
-        | Q(progress_reported_on__isnull=True, published_at__isnull=True,
-            reviewed_at__lte=moment))
+        Q(progress_reported_on__lte=threshold)
+        | Q(progress_reported_on__isnull=True, published_at__lt=next_day))
 
 
 @dataclass(frozen=True)
@@ -743,11 +725,11 @@ class PledgeCounts:
         return self.draft + self.submitted + self.returned + self.public
 
 
-def pledge_counts(local_government: LocalGovernment | int, *,
-                  today: date | None = None) -> PledgeCounts:
+def pledge_counts(local_government: LocalGovernment | int, *, today: date | None = None,
+                  zone: tzinfo | None = None) -> PledgeCounts:
     """``PledgeCounts`` of ``local_government`` (one query; two more when it has published
-    pledges: the reminder period and the stale ones). ``today``: where the local government
-    is (default: today in the active time zone)."""
+    pledges: the reminder period and the stale ones). ``today`` and ``zone``: the date and
+    time zone where the local government is (default: the active time zone's)."""
     lead = Q(local_government=local_government)
     counts = Pledge.objects.filter(_of_local_government(local_government)).aggregate(
         **{s: Count("pk", filter=lead & Q(status=s)) for s in PledgeStatus.values},
@@ -759,9 +741,11 @@ def pledge_counts(local_government: LocalGovernment | int, *,
     values = {k: v or 0 for k, v in counts.items()}
     values["first_returned"] = counts["first_returned"]
     if values["published"]:
-        months = stale_after_months()
-        found = Pledge.objects.filter(lead, stale(today=today or timezone.localdate(),
-                                                  months=months)).aggregate(
+        months = reminders.stale_after_months()
+        zone = zone or timezone.get_current_timezone()
+        today = today or timezone.localdate(timezone=zone)
+        found = Pledge.objects.filter(lead, stale(today=today, months=months, zone=zone)
+                                      ).aggregate(
             stale=Count("pk"), first_stale=Min("pk"))
         values.update(stale=found["stale"], first_stale=found["first_stale"],
                       stale_months=months)

@@ -12,8 +12,10 @@ from .models import (
     PUBLIC_STATUSES,
     AreaOfFocus,
     CoPledger,
+    GcrObjective,
     MultistakeholderPledge,
     Pledge,
+    PledgeKind,
     PledgeTarget,
 )
 
@@ -138,3 +140,13 @@ def editable_local_governments(user) -> list[LocalGovernment]:
     places = LocalGovernment.objects.with_places().filter(pk__in=ids)
     return _by_label([lg for lg in places if can(user, "pledges.edit", lg)],
                      key=lambda lg: lg.label)
+
+
+def kind_labels(pledge: Pledge) -> list[str]:
+    """The labels of the kinds ``pledge`` is, in the choices' order (active language)."""
+    return [str(PledgeKind(kind).label) for kind in pledge.kinds]
+
+
+def objective_labels(pledge: Pledge) -> list[str]:
+    """The labels of the GCR objectives ``pledge`` serves, in the compact's order."""
+    return [str(GcrObjective(objective).label) for objective in pledge.objectives]

@@ -64,6 +64,8 @@ from .validation import (
 )
 
 EDIT_RULE = "pledges.edit"
+#: The status a pledge is withdrawn from (back to draft).
+WITHDRAWABLE = PledgeStatus.SUBMITTED
 #: Most targets and co-pledging entities of one pledge.
 MAX_TARGETS = 20
 MAX_CO_PLEDGERS = 20
@@ -468,7 +470,7 @@ def pledge_withdraw(*, pledge: Pledge, actor: AbstractBaseUser) -> Pledge:
     ``pledge.withdraw`` (from → to)."""
     _check(actor, pledge.local_government)
     locked = _lock(pledge)
-    if locked.status != PledgeStatus.SUBMITTED:
+    if locked.status != WITHDRAWABLE:
         raise ValidationError(
             _("This pledge is %(status)s: only a pledge awaiting review can be withdrawn."),
             code="pledge_not_withdrawable", params={"status": locked.get_status_display()})

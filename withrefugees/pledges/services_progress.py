@@ -94,6 +94,11 @@ def progress_reports_of(pledge: Pledge) -> QuerySet[ProgressReport]:
             .order_by("-reported_on", "-pk"))
 
 
+def takes_reports(pledge: Pledge) -> bool:
+    """Whether progress may be reported on ``pledge`` (published by the GCR)."""
+    return pledge.status == PledgeStatus.PUBLISHED
+
+
 def _check(actor: AbstractBaseUser | None, pledge: Pledge) -> None:
     if actor is None or not can(actor, RULE, pledge.local_government):
         raise PermissionDenied(RULE)
@@ -194,7 +199,7 @@ def progress_report_file(*, pledge: Pledge, actor: AbstractBaseUser, status: str
     _check(actor, pledge)
     locked = (Pledge.objects.select_for_update(of=("self",))
               .select_related("local_government").get(pk=pledge.pk))
-    if locked.status != PledgeStatus.PUBLISHED:
+    if not takes_reports(locked):
         raise ValidationError(
             _("Progress is reported on a pledge once the GCR has published it. This pledge "
               "is %(status)s."),

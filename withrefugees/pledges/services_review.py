@@ -168,7 +168,7 @@ def pledge_approve(*, pledge: Pledge, actor: AbstractBaseUser, comment: str = ""
     locked = _lock(pledge)
     if locked.status != S.SUBMITTED:
         raise NotAwaitingReview()
-    if version and version != pledge_version(locked):
+    if version is not None and version != pledge_version(locked):
         raise PledgeChanged()
     before = {"status": locked.status, "review_comment": locked.review_comment}
     locked.status = S.SENT_TO_GCR

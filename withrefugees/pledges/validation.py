@@ -36,11 +36,14 @@ from withrefugees.core.validators import (
 #: pledges of GRF 2019 started earlier than the forum) and how far ahead a date may be.
 FIRST_YEAR = 2010
 YEARS_AHEAD = 50
-#: ``PledgeTarget.target_value``: ``max_digits=20, decimal_places=4``.
-TARGET_MAX_DIGITS = 20
+#: Digits of a target value (``PledgeTarget.target_value`` holds 20 with 4 decimals) and of a
+#: budget (``Pledge.budget_amount``: 18 with 2): at most 15 in all, because SQLite keeps a
+#: decimal as a double (15 significant digits exact) and Django cannot read back a value
+#: with more (it raises on ``quantize``): 11 digits before the point for a target (as for a
+#: value reached, ``services_progress``), 13 for a budget (under 10 trillion).
+TARGET_MAX_DIGITS = 15
 TARGET_DECIMAL_PLACES = 4
-#: ``Pledge.budget_amount``: ``max_digits=18, decimal_places=2``.
-BUDGET_MAX_DIGITS = 18
+BUDGET_MAX_DIGITS = 15
 BUDGET_DECIMAL_PLACES = 2
 #: Currencies offered first in the list (the campaign's).
 COMMON_CURRENCIES = ("JPY", "USD", "EUR")

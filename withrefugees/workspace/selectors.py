@@ -334,7 +334,9 @@ def pledge_step(local_government: LocalGovernment) -> StepStatus:
     the reminder period (``PledgeReminderSettings``), asking for an update. One query
     (``pledges.selectors.pledge_counts``); two more when it has published pledges."""
     pk = local_government.pk
-    counts = pledges_selectors.pledge_counts(local_government)
+    counts = pledges_selectors.pledge_counts(local_government,
+                                             today=local_today(local_government),
+                                             zone=local_government_zone(local_government))
     detail = PledgeDetail(
         counts=counts, pledges_url=reverse("workspace:pledges", args=[pk]),
         new_url=reverse("workspace:pledge_new", args=[pk]),

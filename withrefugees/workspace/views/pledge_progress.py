@@ -24,7 +24,6 @@ from django.views.decorators.http import require_http_methods
 from withrefugees.accounts.rules import can
 from withrefugees.pledges import selectors_officer, services_progress
 from withrefugees.pledges.forms_progress import ProgressForm, plain_number
-from withrefugees.pledges.models import PledgeStatus
 
 from ..access import workspace_required
 
@@ -59,7 +58,7 @@ def pledge_progress(request: HttpRequest, pledge_pk: int, *, lg) -> HttpResponse
         raise PermissionDenied
     lead = selectors_officer.is_lead(pledge, lg)
     may_file = lead and can(request.user, services_progress.RULE, pledge.local_government)
-    published = pledge.status == PledgeStatus.PUBLISHED
+    published = services_progress.takes_reports(pledge)
     if request.method == "POST" and not may_file:
         raise PermissionDenied
     targets = list(pledge.targets.all())

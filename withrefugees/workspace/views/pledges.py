@@ -32,7 +32,7 @@ from django.views.decorators.http import require_http_methods
 
 from withrefugees.accounts.rules import can
 from withrefugees.pledges import selectors_officer, services
-from withrefugees.pledges.checklist import missing, pledge_checklist
+from withrefugees.pledges.checklist import missing, new_pledge_checklist, pledge_checklist
 from withrefugees.pledges.forms import (
     PledgeForm,
     StartFromForm,
@@ -40,7 +40,6 @@ from withrefugees.pledges.forms import (
     co_pledger_formset,
     target_formset,
 )
-from withrefugees.pledges.models import GcrObjective, Pledge, PledgeKind, PledgeStatus
 from withrefugees.pledges.validation import format_amount
 
 from ..access import sign_in_required, workspace_required
@@ -50,7 +49,7 @@ EDIT_RULE = "pledges.edit"
 DOCUMENT_LANGUAGES = ("ja", "en")
 
 
-def _pledge_or_404(lg, pledge_pk: int) -> Pledge:
+def _pledge_or_404(lg, pledge_pk: int):
     pledge = selectors_officer.workspace_pledge(lg, pledge_pk)
     if pledge is None:
         raise Http404("No such pledge here.")
@@ -61,7 +60,7 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.headers.get("X-Requested-With") == "XMLHttpRequest"
 
 
-def _may_edit(request: HttpRequest, lg, pledge: Pledge | None = None) -> bool:
+def _may_edit(request: HttpRequest, lg, pledge=None) -> bool:
     """Whether the visitor drafts pledges for ``lg`` and (with ``pledge``) ``lg`` leads it."""
     if pledge is not None and not selectors_officer.is_lead(pledge, lg):
         return False
@@ -73,7 +72,7 @@ def _checklist_data(items) -> list[dict]:
              "field_id": item.field_id} for item in items]
 
 
-def _saved_json(request, lg, pledge: Pledge) -> JsonResponse:
+def _saved_json(request, lg, pledge) -> JsonResponse:
     items = pledge_checklist(pledge)
     gaps = sum(1 for item in items if not item.done)
     saved = timezone.localtime(pledge.updated_at)
@@ -121,7 +120,7 @@ def _error_json(form, targets, co_pledgers, other_errors, *, status: int = 400
         "errors": errors}, status=status)
 
 
-def _documents(lg, pledge: Pledge) -> list[dict]:
+def _documents(lg, pledge) -> list[dict]:
     return [{"language": code,
              "docx": reverse("workspace:pledge_docx", args=[lg.pk, pledge.pk, code]),
              "pdf": reverse("workspace:pledge_pdf", args=[lg.pk, pledge.pk, code])}
@@ -151,8 +150,8 @@ def pledge_list(request: HttpRequest, *, lg) -> HttpResponse:
 
 def _builder_page(request, lg, *, form, targets, co_pledgers, pledge=None, status=200,
                   other_errors=()):
-    checklist = pledge_checklist(pledge if pledge is not None else Pledge(
-        local_government=lg))
+    checklist = (pledge_checklist(pledge) if pledge is not None
+                 else new_pledge_checklist())
     gaps = [item for item in checklist if not item.done]
     return render(request, "workspace/pledges/builder.html", {
         "lg": lg, "workspace_page": "pledges", "form": form, "targets": targets,
@@ -170,7 +169,7 @@ def _bound(request, lg, pledge=None):
     return form, targets, co_pledgers
 
 
-def _after_save(request, lg, pledge: Pledge, *, created: bool) -> HttpResponse:
+def _after_save(request, lg, pledge, *, created: bool) -> HttpResponse:
     """After an explicit save: submit when asked (``submit_now``), the message, and the
     builder (or the pledge's page once submitted)."""
     if request.POST.get("submit_now"):
@@ -219,7 +218,7 @@ def pledge_new(request: HttpRequest, *, lg) -> HttpResponse:
                          status=400, other_errors=other_errors)
 
 
-def _read_only_page(request, lg, pledge: Pledge, *, status: int = 200,
+def _read_only_page(request, lg, pledge, *, status: int = 200,
                     errors=()) -> HttpResponse:
     lead = selectors_officer.is_lead(pledge, lg)
     may_edit = _may_edit(request, lg, pledge)
@@ -227,11 +226,11 @@ def _read_only_page(request, lg, pledge: Pledge, *, status: int = 200,
     return render(request, "workspace/pledges/view.html", {
         "lg": lg, "workspace_page": "pledges", "pledge": pledge, "lead": lead,
         "may_edit": may_edit, "errors": list(errors),
-        "withdrawable": may_edit and pledge.status == PledgeStatus.SUBMITTED,
+        "withdrawable": may_edit and pledge.status == services.WITHDRAWABLE,
         "documents": _documents(lg, pledge),
         "targets": list(pledge.targets.all()), "co_pledgers": list(pledge.co_pledgers.all()),
-        "kinds": [PledgeKind(k).label for k in pledge.kinds],
-        "objectives": [GcrObjective(o).label for o in pledge.objectives],
+        "kinds": selectors_officer.kind_labels(pledge),
+        "objectives": selectors_officer.objective_labels(pledge),
         "budget": (format_amount(pledge.budget_amount, pledge.budget_currency)
                    if pledge.budget_amount is not None else ""),
         "checklist": checklist, "missing": [item for item in checklist if not item.done],
@@ -288,7 +287,7 @@ def _post_only(request, lg, pledge) -> HttpResponse:
     return response
 
 
-def _lead_pledge(request, lg, pledge_pk: int) -> Pledge:
+def _lead_pledge(request, lg, pledge_pk: int):
     """The pledge ``lg`` leads (404 otherwise; a co-pledger's officers: 403)."""
     pledge = _pledge_or_404(lg, pledge_pk)
     if not selectors_officer.is_lead(pledge, lg):
