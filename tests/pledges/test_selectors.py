@@ -152,7 +152,7 @@ def test_the_profile_section_of_a_lead_and_a_co_pledger(lg, other_lg,
     assert [i.title.text for i in section.co_pledges] == ["Joint"]
     assert section.leads[0].reported_on == datetime.date(2028, 5, 1)
     assert section.done and section.status == "done"
-    assert section.browser_url == f"/ja/pledges/?lg={lg.pk}"
+    assert section.browser_url == f"/en/pledges/?lg={lg.pk}"
     with translation.override("en"):
         other = selectors.local_government_pledges(other_lg)
     assert [i.title.text for i in other.leads] == ["Joint"] and other.co_pledges == []
