@@ -395,8 +395,8 @@ def full(lg, other_lg):
     co_pledge(pledge, organisation="Tama Volunteers")
     students = target(pledge, indicator="Students enrolled", target_value=Decimal("30"),
                       unit="people", position=0)
-    teachers = target(pledge, indicator="Teachers trained", target_value=Decimal("2.5000"),
-                      unit="FTE", target_date=None, position=1)
+    target(pledge, indicator="Teachers trained", target_value=Decimal("2.5000"), unit="FTE",
+           target_date=None, position=1)
     report(pledge, "planning", on=datetime.date(2028, 2, 1), values={students: "4"},
            narrative="Planning with the schools.")
     report(pledge, "in_progress", on=datetime.date(2028, 4, 1), values={students: "12.5"},
@@ -541,3 +541,15 @@ def test_pledge_page_queries_are_fixed(client, full, django_assert_max_num_queri
     assert count() == before
     with django_assert_max_num_queries(9):
         get(client, f"/en/pledges/{pledge.pk}/")
+
+
+def test_a_place_typed_in_by_a_signer_is_not_named_before_it_has_public_pledges(client):
+    place = LocalGovernment.objects.create(country_id="GB", name="Unreviewed Town",
+                                           kind="other", source="submitted")
+    with translation.override("en"):
+        body = get(client, f"/en/pledges/?lg={place.pk}")
+    assert "Unreviewed Town" not in body
+    assert "Not understood and ignored: local government." in body
+    published(local_government=place, title_en="Its pledge")
+    body = get(client, f"/en/pledges/?lg={place.pk}")
+    assert "Unreviewed Town" in body and listed(body) == ["Its pledge"]

@@ -2,7 +2,8 @@
 
 What is cached: the ``200`` answer to an anonymous ``GET`` (a ``HEAD`` is answered from it
 too) of one of ``CACHED_VIEWS`` (home, statement, privacy notice, directory, map, a profile,
-the events calendar, an event, World Refugee Day of a year, the iCalendar feeds). The key
+the events calendar, an event, World Refugee Day of a year, the iCalendar feeds, the pledge
+browser, a pledge). The key
 is the generation (below), scheme, host, path (its ``/ja/`` or ``/en/`` prefix is the
 language), the query string with its parameters sorted, and the ``tz`` cookie (pages may show
 times in the reader's zone: ``core.middleware.TimezoneMiddleware``).
@@ -60,6 +61,8 @@ CACHED_VIEWS = frozenset({
     # redirect to the latest World Refugee Day is not a 200 and is never stored).
     "events:calendar", "events:event", "events:world_refugee_day",
     "events:feed_all", "events:feed_kind", "events:feed_local_government", "events:feed_event",
+    # Step 4: the pledge browser and a pledge's page.
+    "pledges:browser", "pledges:pledge",
 })
 GENERATION_KEY = "pagecache:generation"
 GENERATION_CHECK_SECONDS = 1.0

@@ -21,7 +21,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from babel.numbers import format_currency, format_decimal
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -51,6 +51,9 @@ from .models import (
 )
 
 PUBLIC = Q(status__in=PUBLIC_STATUSES)
+#: The order of lists of public pledges: the latest approved first (never-reviewed rows, which
+#: a public pledge should not be, last on every database).
+LATEST_FIRST = (F("reviewed_at").desc(nulls_last=True), "-pk")
 
 
 def public_pledges() -> QuerySet[Pledge]:
@@ -215,7 +218,14 @@ def browser_query(params: Mapping[str, str]) -> BrowserQuery:
     lg_value = value("lg")
     if lg_value:
         if _ID.fullmatch(lg_value):
-            lg = LocalGovernment.objects.with_places().filter(pk=int(lg_value)).first()
+            # A place typed in by a signer is named only once it has public pledges (its
+            # name is unreviewed text until then, as on the profile).
+            lg = (LocalGovernment.objects.with_places().filter(pk=int(lg_value))
+                  .filter(~Q(source=LocalGovernment.DataSource.SUBMITTED)
+                          | Q(pk__in=Pledge.objects.filter(PUBLIC).values("local_government_id"))
+                          | Q(pk__in=CoPledger.objects.filter(pledge__status__in=PUBLIC_STATUSES)
+                              .values("local_government_id")))
+                  .first())
         if lg is None:
             ignored.append("lg")
     order = list(PARAMETER_LABELS)
@@ -262,7 +272,7 @@ def browser_pledges(query: BrowserQuery) -> QuerySet[Pledge]:
     return (qs.prefetch_related(
         "areas", Prefetch("co_pledgers", CoPledger.objects.select_related(
             "local_government__country", "local_government__region")))
-        .order_by("-reviewed_at", "-pk"))
+        .order_by(*LATEST_FIRST))
 
 
 @dataclass(frozen=True)
@@ -587,7 +597,7 @@ def pledge_page(pk: int) -> PledgePage:
                   Prefetch("co_pledgers", CoPledger.objects.select_related(
                       "local_government__country", "local_government__region")),
                   Prefetch("targets", PledgeTarget.objects.order_by("position", "pk")),
-                  Prefetch("matched_by", public_pledges().order_by("-reviewed_at", "-pk"),
+                  Prefetch("matched_by", public_pledges().order_by(*LATEST_FIRST),
                            to_attr="public_matched_by"),
                   Prefetch("progress_reports", ProgressReport.objects.order_by(
                       "-reported_on", "-pk").prefetch_related(Prefetch(
@@ -672,7 +682,7 @@ def local_government_pledges(local_government: LocalGovernment) -> PledgeSection
     if not getattr(local_government, "has_public_pledges", True):
         return PledgeSection(browser_url=browser_url)
     rows = list(public_pledges().filter(_of_local_government(local_government))
-                .order_by("-reviewed_at", "-pk"))
+                .order_by(*LATEST_FIRST))
     return PledgeSection(
         leads=[pledge_item(p, parts=False) for p in rows
                if p.local_government_id == local_government.pk],
