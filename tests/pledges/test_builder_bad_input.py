@@ -21,7 +21,7 @@ GARBAGE = ["\x00", "a\x07b", "x" * 20_000, "2027-02-30", "99999-12-31", "-1", "1
 FIELDS = ["title_ja", "title_en", "description_ja", "description_en", "expected_impact_ja",
           "expected_impact_en", "kinds", "objectives", "areas", "scope", "countries",
           "starts_on", "ends_on", "budget_amount", "budget_currency", "contact_name",
-          "contact_email", "forum", "multistakeholder_pledges", "matches",
+          "contact_email", "forum", "multistakeholder_pledges", "matched_pledge",
           "matches_gcr_reference", "targets-0-indicator", "targets-0-target_value",
           "targets-0-unit", "targets-0-target_date", "targets-TOTAL_FORMS",
           "targets-INITIAL_FORMS", "co_pledgers-0-local_government",
@@ -70,7 +70,7 @@ def test_garbage_in_every_field_at_once_never_gives_500(client, lg, officer, val
     ("countries", "XX", "invalid_choice"),
     ("scope", "moon", "invalid_choice"),
     ("forum", "grf_1999", "invalid_choice"),
-    ("matches", "9" * 40, "invalid_choice"),
+    ("matched_pledge", "9" * 40, "invalid_choice"),
     ("contact_email", "hanako@", "invalid_email"),
     ("contact_email", "a@b\x00.jp", "null_characters"),
 ])
@@ -90,9 +90,9 @@ def test_each_bad_value_has_its_code_and_keeps_the_rest(client, lg, officer, fie
 def test_a_forged_draft_to_match_is_refused(client, lg, other_lg, officer):
     draft = PledgeFactory(local_government=other_lg)
     client.force_login(officer)
-    response = client.post(url("pledge_new", lg), form_data(matches=str(draft.pk)))
+    response = client.post(url("pledge_new", lg), form_data(matched_pledge=str(draft.pk)))
     assert response.status_code == 400
-    assert response.context["form"].errors.as_data()["matches"][0].code == "invalid_choice"
+    assert response.context["form"].errors.as_data()["matched_pledge"][0].code == "invalid_choice"
 
 
 @pytest.mark.parametrize("field, value, code", [

@@ -18,7 +18,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import Q
 from django.template.response import TemplateResponse
@@ -130,16 +130,21 @@ def _shown(model_field: models.Field | None, value: Any, cache: dict) -> Any:
         return value
     if model_field.choices:
         return dict(model_field.flatchoices).get(value, value)
-    if model_field.many_to_many and isinstance(value, list):
-        related = model_field.related_model._base_manager.filter(pk__in=value)
-        names = {obj.pk: str(obj) for obj in related}
-        return ", ".join(names.get(pk, f"#{pk}") for pk in value) or "—"
-    if model_field.is_relation and model_field.many_to_one:
-        key = (model_field.related_model, value)
-        if key not in cache:
-            related = model_field.related_model._base_manager.filter(pk=value).first()
-            cache[key] = f"{related} (#{value})" if related is not None else f"#{value}"
-        return cache[key]
+    # A stored value that is not a key of the related model (e.g. written by an older
+    # version of a service) is shown as it was stored: the history page never fails on it.
+    try:
+        if model_field.many_to_many and isinstance(value, list):
+            related = model_field.related_model._base_manager.filter(pk__in=value)
+            names = {obj.pk: str(obj) for obj in related}
+            return ", ".join(names.get(pk, f"#{pk}") for pk in value) or "—"
+        if model_field.is_relation and model_field.many_to_one:
+            key = (model_field.related_model, value)
+            if key not in cache:
+                related = model_field.related_model._base_manager.filter(pk=value).first()
+                cache[key] = f"{related} (#{value})" if related is not None else f"#{value}"
+            return cache[key]
+    except (ValueError, TypeError, ValidationError):
+        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     return value
 
 

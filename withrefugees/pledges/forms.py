@@ -181,7 +181,9 @@ class PledgeForm(AccessibleFormMixin, forms.Form):
         help_text=_("From the Global Refugee Forum 2023 on. For local governments above "
                     "all: the Call to Local Action."),
         widget=CheckboxGroup, error_messages=_MODEL_CHOICE_ERRORS)
-    matches = PledgeChoiceField(
+    # Not "matches": a form control of that name would hide the form element's own
+    # ``matches()`` method from scripts (DOM named access), as it did Playwright's.
+    matched_pledge = PledgeChoiceField(
         label=_("Matches a pledge on this platform"), required=False, queryset=None,
         empty_label="—", error_messages=_MODEL_CHOICE_ERRORS,
         help_text=_("Matching pairs a pledge of support with a pledge it supports."))
@@ -199,7 +201,7 @@ class PledgeForm(AccessibleFormMixin, forms.Form):
         self.fields["countries"].queryset = selectors_officer.country_choices()
         self.fields["multistakeholder_pledges"].queryset = (
             selectors_officer.multistakeholder_choices(pledge))
-        self.fields["matches"].queryset = selectors_officer.matchable_pledges(pledge)
+        self.fields["matched_pledge"].queryset = selectors_officer.matchable_pledges(pledge)
         self.fields["budget_currency"].choices = [("", "—"), *currency_choices()]
         self._describe()
 
@@ -241,7 +243,7 @@ class PledgeForm(AccessibleFormMixin, forms.Form):
             starts_on=data.get("starts_on"), ends_on=data.get("ends_on"),
             budget_amount=data.get("budget_amount"), forum=data.get("forum") or Forum.NONE,
             multistakeholder_pledges=tuple(data.get("multistakeholder_pledges") or ()),
-            matches=data.get("matches"), targets=tuple(targets),
+            matches=data.get("matched_pledge"), targets=tuple(targets),
             co_pledgers=tuple(co_pledgers))
 
 
@@ -258,7 +260,7 @@ def pledge_initial(pledge: Pledge) -> dict:
     initial["areas"] = [a.pk for a in pledge.areas.all()]
     initial["countries"] = [c.pk for c in pledge.countries.all()]
     initial["multistakeholder_pledges"] = [m.pk for m in pledge.multistakeholder_pledges.all()]
-    initial["matches"] = pledge.matches_id
+    initial["matched_pledge"] = pledge.matches_id
     return initial
 
 
@@ -405,6 +407,9 @@ def co_pledger_formset(lead, pledge: Pledge | None, data=None) -> BaseCoPledgerF
 
 
 # --- Service errors -------------------------------------------------------------------------
+#: The form's field for a service's error key, where the names differ.
+FORM_FIELD_OF = {"matches": "matched_pledge"}
+
 def add_service_errors(form: PledgeForm, targets: BaseTargetFormSet,
                        co_pledgers: BaseCoPledgerFormSet, error: ValidationError) -> list[str]:
     """Put a service's refusals on the fields of ``form`` (and the rows' groups for
@@ -413,6 +418,7 @@ def add_service_errors(form: PledgeForm, targets: BaseTargetFormSet,
     others: list[str] = []
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
+            name = FORM_FIELD_OF.get(name, name)
             if name in form.fields:
                 form.add_error(name, errors)
             elif name == "targets":

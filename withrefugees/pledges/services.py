@@ -323,10 +323,11 @@ def _parts(pledge: Pledge) -> dict[str, list]:
         return {"areas": [], "countries": [], "multistakeholder_pledges": [], "targets": [],
                 "co_pledgers": []}
     return {
-        "areas": sorted(pledge.areas.values_list("key", flat=True)),
+        # Ids, as the admin's history reads many-to-many values (core.admin._shown).
+        "areas": sorted(pledge.areas.values_list("pk", flat=True)),
         "countries": sorted(pledge.countries.values_list("code", flat=True)),
         "multistakeholder_pledges": sorted(
-            pledge.multistakeholder_pledges.values_list("key", flat=True)),
+            pledge.multistakeholder_pledges.values_list("pk", flat=True)),
         "targets": [[t.indicator, str(t.target_value), t.unit,
                      t.target_date.isoformat() if t.target_date else None]
                     for t in pledge.targets.order_by("position", "pk")],
