@@ -126,7 +126,7 @@ def test_pledge_drafted_approved_sent_to_the_gcr_published_and_reported(
 
     # 5. Staff record the GCR reference: published.
     staff.goto(f"{site.url}/ja/admin/pledges/pledge/{pledge.pk}/review/")
-    staff.fill("#id_gcr_reference", GCR_REFERENCE)
+    staff.fill("#id_gcr-gcr_reference", GCR_REFERENCE)
     staff.locator("button[name=action][value=publish]").click()
     staff.wait_for_load_state()
     pledge.refresh_from_db()
