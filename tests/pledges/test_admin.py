@@ -165,7 +165,7 @@ def test_sending_back_without_a_comment_keeps_what_was_typed(staff_client, submi
     response = staff_client.post(review_url(submitted),
                                  {"action": "return", "comment": "  ", "note": "内部メモ"})
     assert response.status_code == 400
-    with translation.override("en"):
+    with translation.override("ja"):  # the admin at /ja/admin/
         message = gettext("Say what the officers should change: they read this comment "
                           "with the pledge.")
     page = response.content.decode()

@@ -332,8 +332,8 @@ def test_post_files_the_report_and_redirects_with_a_message(client, pledge, offi
 
 def test_history_is_newest_first_and_a_back_dated_report_says_so(client, pledge, officer):
     client.force_login(officer)
-    target_url = url(pledge.local_government, pledge.pk)
-    with translation.override("en"):
+    with translation.override("en"):  # the page in English (/en/...)
+        target_url = url(pledge.local_government, pledge.pk)
         client.post(target_url, post_data(pledge, reported_on="2026-05-01",
                                           status="fulfilled", narrative="五月の報告"))
         response = client.post(target_url, post_data(pledge, reported_on="2026-01-15",

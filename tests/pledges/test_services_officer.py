@@ -338,7 +338,7 @@ def test_nothing_is_half_saved(lg, officer):
 def test_submit_refused_while_the_checklist_is_incomplete(lg, officer):
     pledge = services.pledge_create(local_government=lg, actor=officer,
                                     data=PledgeInput(title_ja="題だけ"))
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(ValidationError) as info, translation.override("en"):
         services.pledge_submit(pledge=pledge, actor=officer)
     assert info.value.code == "pledge_incomplete"
     assert "targets" in info.value.params["missing"]
