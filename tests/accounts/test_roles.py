@@ -26,7 +26,7 @@ def review_url(signature) -> str:
 
 
 def test_roles_sync_creates_the_reviewer_group_with_exactly_its_permissions():
-    assert roles_sync() == {REVIEWERS: 38}
+    assert roles_sync() == {REVIEWERS: 56}
     assert perms(Group.objects.get(name=REVIEWERS)) == ROLES[REVIEWERS] == {
         "campaign.view_signature", "campaign.view_signatureawaitingreview",
         "campaign.review_signature", "campaign.view_rejectionreason",
