@@ -43,7 +43,17 @@ def test_roles_sync_creates_the_reviewer_group_with_exactly_its_permissions():
         "events.change_supportrequest", "events.view_supportitem", "events.view_supportreply",
         "events.view_reminderschedule", "events.add_reminderschedule",
         "events.change_reminderschedule", "events.view_remindersent",
-        "events.view_reportedtotal"}
+        "events.view_reportedtotal",
+        # Step 4: review pledges, stale ones, areas of focus and multistakeholder pledges,
+        # the reminder period, what was reminded.
+        "pledges.view_pledge", "pledges.change_pledge", "pledges.view_pledgeawaitingreview",
+        "pledges.view_stalepledge", "pledges.view_copledger", "pledges.view_pledgetarget",
+        "pledges.view_progressreport", "pledges.view_targetprogress",
+        "pledges.view_areaoffocus", "pledges.add_areaoffocus", "pledges.change_areaoffocus",
+        "pledges.view_multistakeholderpledge", "pledges.add_multistakeholderpledge",
+        "pledges.change_multistakeholderpledge", "pledges.view_pledgeremindersettings",
+        "pledges.add_pledgeremindersettings", "pledges.change_pledgeremindersettings",
+        "pledges.view_pledgeremindersent"}
 
 
 def test_roles_sync_is_idempotent_and_undoes_edits_of_the_role():
