@@ -47,12 +47,15 @@ import datetime
 import io
 import math
 import unicodedata
-from collections.abc import Iterable, Sequence
+import zoneinfo
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 import xlsxwriter
 from defusedcsv import csv as defusedcsv
+from django.conf import settings
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 
@@ -215,3 +218,36 @@ def spreadsheet_response(header: Sequence[str], rows: Iterable[Sequence[Cell]], 
     response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+#: A column of an export: its header and the function giving a record's cell.
+Column = tuple[str, Callable[[object], Cell]]
+
+
+def zone_or_utc(name: str) -> datetime.tzinfo:
+    """The IANA zone ``name``, or UTC for a name that is not one (a stored value is never a
+    reason for an export to fail)."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return datetime.UTC
+
+
+def local_wall_time(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """``moment`` as a naive wall-clock time of ``settings.TIME_ZONE``, to the second (what a
+    spreadsheet shows; the zone is named in the column's header)."""
+    if moment is None:
+        return None
+    return moment.astimezone(zone_or_utc(settings.TIME_ZONE)).replace(tzinfo=None,
+                                                                       microsecond=0)
+
+
+def columns_response(columns: Sequence[Column], records: Iterable, *, fmt: str, name: str,
+                     sheet_name: str) -> HttpResponse:
+    """``records`` as the download ``<name>-<today>.<fmt>`` (``spreadsheet_response``): one
+    row per record, one cell per column."""
+    header = [title for title, _value in columns]
+    rows = ([value(record) for _title, value in columns] for record in records)
+    filename = f"{name}-{timezone.localdate().isoformat()}"
+    return spreadsheet_response(header, rows, fmt=fmt, filename=filename,
+                                sheet_name=sheet_name)

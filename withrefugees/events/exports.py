@@ -13,18 +13,21 @@ to the" next to them), other times (created, updated, last reply) in
 """
 
 import datetime
-import zoneinfo
-from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db.models import Count, Max, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from withrefugees.core.mail import absolute_url
-from withrefugees.core.spreadsheets import Cell, spreadsheet_response
+from withrefugees.core.spreadsheets import (
+    Cell,
+    Column,
+    columns_response,
+    local_wall_time,
+    zone_or_utc,
+)
 
 from .ical import event_point
 from .models import (
@@ -38,25 +41,9 @@ from .models import (
     SupportStatus,
 )
 
-Column = tuple[str, Callable[[object], Cell]]
-
-
-def _zone(name: str) -> datetime.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return datetime.UTC
-
-
-def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
-    """``moment`` as a naive wall-clock time of ``settings.TIME_ZONE``."""
-    if moment is None:
-        return None
-    return moment.astimezone(_zone(settings.TIME_ZONE)).replace(tzinfo=None, microsecond=0)
-
 
 def _in_event_zone(event: Event, moment: datetime.datetime) -> datetime.datetime:
-    return moment.astimezone(_zone(event.time_zone)).replace(tzinfo=None, microsecond=0)
+    return moment.astimezone(zone_or_utc(event.time_zone)).replace(tzinfo=None, microsecond=0)
 
 
 def _label(field) -> str:
@@ -128,8 +115,8 @@ def event_columns(language: str) -> list[Column]:
         (_label(f("registration_url")), lambda e: e.registration_url),
         (_("public page"), lambda e: _public_url(e, language)),
         (_label(f("sources")), lambda e: e.sources),
-        (_("created at (%(zone)s)") % {"zone": zone}, lambda e: _local(e.created_at)),
-        (_("updated at (%(zone)s)") % {"zone": zone}, lambda e: _local(e.updated_at)),
+        (_("created at (%(zone)s)") % {"zone": zone}, lambda e: local_wall_time(e.created_at)),
+        (_("updated at (%(zone)s)") % {"zone": zone}, lambda e: local_wall_time(e.updated_at)),
     ]
 
 
@@ -164,18 +151,10 @@ def support_request_columns(language: str) -> list[Column]:
         (_label(f("delivery_address")), lambda r: r.delivery_address),
         (_label(f("message")), lambda r: r.message),
         (_("replies"), lambda r: r.reply_count),
-        (_("last reply (%(zone)s)") % {"zone": zone}, lambda r: _local(r.last_reply_at)),
-        (_("created at (%(zone)s)") % {"zone": zone}, lambda r: _local(r.created_at)),
+        (_("last reply (%(zone)s)") % {"zone": zone}, lambda r: local_wall_time(r.last_reply_at)),
+        (_("created at (%(zone)s)") % {"zone": zone}, lambda r: local_wall_time(r.created_at)),
     ]
 
-
-def _response(columns: list[Column], records: Iterable, *, fmt: str, name: str,
-              sheet_name: str) -> HttpResponse:
-    header = [title for title, _value in columns]
-    rows = ([value(record) for _title, value in columns] for record in records)
-    filename = f"{name}-{timezone.localdate().isoformat()}"
-    return spreadsheet_response(header, rows, fmt=fmt, filename=filename,
-                                sheet_name=sheet_name)
 
 
 def events_export_response(queryset: QuerySet, fmt: str, *,
@@ -187,7 +166,7 @@ def events_export_response(queryset: QuerySet, fmt: str, *,
     events = queryset.filter(revision_of__isnull=True).select_related(
         "local_government__region", "local_government__country", "landmark",
     ).prefetch_related("partners")
-    return _response(event_columns(language), events, fmt=fmt, name="events",
+    return columns_response(event_columns(language), events, fmt=fmt, name="events",
                      sheet_name=_("Events"))
 
 
@@ -202,5 +181,5 @@ def support_requests_export_response(queryset: QuerySet, fmt: str, *,
         reply_count=Count("replies", distinct=True),
         last_reply_at=Max("replies__created_at"),
     )
-    return _response(support_request_columns(language), requests, fmt=fmt,
+    return columns_response(support_request_columns(language), requests, fmt=fmt,
                      name="support-requests", sheet_name=_("Support requests"))

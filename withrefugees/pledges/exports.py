@@ -20,20 +20,18 @@ Each export costs a constant number of queries whatever the number of rows (pled
 progress reports: 2).
 """
 
-import datetime
-import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from withrefugees.core.mail import absolute_url
-from withrefugees.core.spreadsheets import Cell, spreadsheet_response
+from withrefugees.core.spreadsheets import Column, columns_response, local_wall_time
 
 from .models import (
     CoPledger,
@@ -48,22 +46,6 @@ from .models import (
     Scope,
     TargetProgress,
 )
-
-Column = tuple[str, Callable[[object], Cell]]
-
-
-def _zone(name: str) -> datetime.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return datetime.UTC
-
-
-def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
-    """``moment`` as a naive wall-clock time of ``settings.TIME_ZONE``."""
-    if moment is None:
-        return None
-    return moment.astimezone(_zone(settings.TIME_ZONE)).replace(tzinfo=None, microsecond=0)
 
 
 def _label(field) -> str:
@@ -182,16 +164,16 @@ def pledge_columns(language: str) -> list[Column]:
         (_label(f("gcr_url")), lambda p: p.gcr_url),
         (_label(f("contact_name")), lambda p: p.contact_name),
         (_label(f("contact_email")), lambda p: p.contact_email),
-        (_("submitted at (%(zone)s)") % {"zone": zone}, lambda p: _local(p.submitted_at)),
-        (_("reviewed at (%(zone)s)") % {"zone": zone}, lambda p: _local(p.reviewed_at)),
+        (_("submitted at (%(zone)s)") % {"zone": zone}, lambda p: local_wall_time(p.submitted_at)),
+        (_("reviewed at (%(zone)s)") % {"zone": zone}, lambda p: local_wall_time(p.reviewed_at)),
         (_("sent to the GCR at (%(zone)s)") % {"zone": zone},
-         lambda p: _local(p.sent_to_gcr_at)),
-        (_("published at (%(zone)s)") % {"zone": zone}, lambda p: _local(p.published_at)),
+         lambda p: local_wall_time(p.sent_to_gcr_at)),
+        (_("published at (%(zone)s)") % {"zone": zone}, lambda p: local_wall_time(p.published_at)),
         (_label(f("progress_status")), lambda p: _choice(ProgressStatus, p.progress_status)),
         (_label(f("progress_reported_on")), lambda p: p.progress_reported_on),
         (_("public page"), lambda p: _public_url(p, language)),
-        (_("created at (%(zone)s)") % {"zone": zone}, lambda p: _local(p.created_at)),
-        (_("updated at (%(zone)s)") % {"zone": zone}, lambda p: _local(p.updated_at)),
+        (_("created at (%(zone)s)") % {"zone": zone}, lambda p: local_wall_time(p.created_at)),
+        (_("updated at (%(zone)s)") % {"zone": zone}, lambda p: local_wall_time(p.updated_at)),
     ]
 
 
@@ -213,17 +195,9 @@ def progress_report_columns(language: str) -> list[Column]:
         (_label(f("status")), lambda r: _choice(ProgressStatus, r.status)),
         (_label(f("narrative")), lambda r: r.narrative),
         (_("values reached"), _values),
-        (_("created at (%(zone)s)") % {"zone": zone}, lambda r: _local(r.created_at)),
+        (_("created at (%(zone)s)") % {"zone": zone}, lambda r: local_wall_time(r.created_at)),
     ]
 
-
-def _response(columns: list[Column], records: Iterable, *, fmt: str, name: str,
-              sheet_name: str) -> HttpResponse:
-    header = [title for title, _value in columns]
-    rows = ([value(record) for _title, value in columns] for record in records)
-    filename = f"{name}-{timezone.localdate().isoformat()}"
-    return spreadsheet_response(header, rows, fmt=fmt, filename=filename,
-                                sheet_name=sheet_name)
 
 
 def pledges_export_response(queryset: QuerySet, fmt: str, *, language: str | None = None,
@@ -242,7 +216,7 @@ def pledges_export_response(queryset: QuerySet, fmt: str, *, language: str | Non
         Prefetch("targets", PledgeTarget.objects.order_by("position", "pk")),
     )
     with translation.override(language):
-        return _response(pledge_columns(language), pledges, fmt=fmt, name="pledges",
+        return columns_response(pledge_columns(language), pledges, fmt=fmt, name="pledges",
                          sheet_name=_("Pledges"))
 
 
@@ -259,5 +233,5 @@ def progress_reports_export_response(queryset: QuerySet, fmt: str, *,
                  .order_by("target__position", "target__pk")),
     )
     with translation.override(language):
-        return _response(progress_report_columns(language), reports, fmt=fmt,
+        return columns_response(progress_report_columns(language), reports, fmt=fmt,
                          name="pledge-progress", sheet_name=_("Progress reports"))
