@@ -342,3 +342,67 @@ def test_the_review_page_of_a_published_pledge_shows_its_progress(staff_client, 
     html = page.content.decode()
     assert report.narrative in html and 'value="publish"' in html
     assert 'value="approve"' not in html
+
+
+# --- Control and invisible characters in the vocabularies (review of step 4) --------------------
+@pytest.mark.parametrize("field,value,code", [
+    ("name_en", "Health\x0bcare\x1b[31m", "control_characters"),
+    ("name_ja", "保健\x00", "null_characters"),
+    ("name_en", "Health\u202ecare", "control_characters"),
+    ("name_ja", "保\u200b健", "control_characters"),
+    ("key", "health\x1b", "control_characters"),
+])
+def test_an_area_of_focus_with_control_or_invisible_characters_is_refused(staff_client, field,
+                                                                          value, code):
+    data = {"key": "health", "name_ja": "保健", "name_en": "Health", "position": 200,
+            "active": "on", field: value}
+    with translation.override("en"):
+        page = staff_client.post("/en/admin/pledges/areaoffocus/add/", data)
+        assert page.status_code == 200
+        form = page.context["adminform"].form
+        assert code in [e.code for e in form.errors.as_data()[field]]
+        message = str(form.errors[field][0])
+        assert "control character" in message or "invisible" in message
+    assert not AreaOfFocus.objects.filter(key="health").exists()
+    assert "\x1b" not in page.content.decode() and "\x0b" not in page.content.decode()
+
+
+def test_the_japanese_message_is_translated(staff_client):
+    page = staff_client.post("/ja/admin/pledges/areaoffocus/add/", {
+        "key": "health", "name_ja": "保健", "name_en": "Health\x1b", "position": 200,
+        "active": "on"})
+    message = str(page.context["adminform"].form.errors["name_en"][0])
+    with translation.override("ja"):
+        from withrefugees.core.validators import CONTROL_MESSAGE
+        assert message == str(CONTROL_MESSAGE) and not message.isascii()
+
+
+@pytest.mark.parametrize("field,value", [
+    ("name_en", "Call to\x1b[31m Local Action"),
+    ("name_ja", "連帯\u2066"),
+    ("url", "https://globalcompactrefugees.org/\x1b[31m"),
+    ("url", "https://globalcompactrefugees.org/\u202eabc"),
+])
+def test_a_multistakeholder_pledge_with_bad_characters_is_refused(staff_client, field, value):
+    data = {"key": "local-action", "name_ja": "地方の行動", "name_en": "Local action",
+            "url": "https://globalcompactrefugees.org/x", "position": 200, "active": "on",
+            field: value}
+    page = staff_client.post("/en/admin/pledges/multistakeholderpledge/add/", data)
+    assert page.status_code == 200
+    assert field in page.context["adminform"].form.errors
+    from withrefugees.pledges.models import MultistakeholderPledge
+    assert not MultistakeholderPledge.objects.filter(key="local-action").exists()
+
+
+def test_renaming_an_area_with_an_escape_is_refused_and_the_name_kept(staff_client):
+    area = AreaOfFocus.objects.create(key="housing", name_ja="住宅", name_en="Housing")
+    page = staff_client.post(f"/en/admin/pledges/areaoffocus/{area.pk}/change/", {
+        "name_ja": "住宅", "name_en": "Hous\x1bing", "position": 100, "active": "on"})
+    assert page.status_code == 200
+    area.refresh_from_db()
+    assert area.name_en == "Housing"
+    ok = staff_client.post(f"/en/admin/pledges/areaoffocus/{area.pk}/change/", {
+        "name_ja": "住まい", "name_en": "Homes 🏠", "position": 100, "active": "on"})
+    assert ok.status_code == 302
+    area.refresh_from_db()
+    assert area.name_en == "Homes 🏠"

@@ -451,3 +451,18 @@ def test_start_from_for_someone_who_is_no_officer(client, other_lg, staff):
     assert client.get(start_url(source)).status_code == 403
     assert client.post(start_url(source)).status_code == 403
     assert Pledge.objects.count() == 1
+
+
+def test_saving_again_after_the_first_autosave_keeps_the_rows(client, lg, officer):
+    """The builder of a new pledge, once its first autosave gave it an address, posts there
+    with its rows as extra rows (its management form counts no initial rows): rows equal to
+    the saved ones are kept, not dropped as unchanged."""
+    client.force_login(officer)
+    client.post(url("pledge_new", lg), form_data(), **AJAX)
+    pledge = Pledge.objects.get()
+    response = client.post(url("pledge_edit", lg, pledge.pk), form_data(title_en="Again"),
+                           **AJAX)
+    assert response.status_code == 200
+    assert list(pledge.targets.values_list("indicator", flat=True)) == ["通う子ども"]
+    assert list(pledge.co_pledgers.values_list("organisation_name", flat=True)) == [
+        "府中市国際交流協会"]

@@ -480,3 +480,45 @@ def test_full_width_digits_and_grouping_are_read(client, pledge, officer):
     values = dict(ProgressReport.objects.get().values.values_list("target_id",
                                                                    "value_reached"))
     assert values == {first.pk: Decimal("1200"), second.pk: Decimal("2.5")}
+
+
+# --- The same report twice ------------------------------------------------------------------
+def test_a_report_identical_to_the_latest_is_refused(pledge, officer):
+    file(pledge, officer)
+    with pytest.raises(ValidationError) as excinfo:
+        file(pledge, officer, narrative="  2校で教室を開きました。\r\n")  # the same, as typed
+    assert codes(excinfo) == {"__all__": ["progress_duplicate"]}
+    with translation.override("en"):
+        assert excinfo.value.messages == ["This report is already saved."]
+    with translation.override("ja"):
+        assert excinfo.value.messages == ["この報告はすでに保存されています。"]
+    assert ProgressReport.objects.count() == 1
+    assert AuditEntry.objects.filter(action="pledge.progress").count() == 1
+
+
+@pytest.mark.parametrize("change", [
+    {"status": "fulfilled"}, {"narrative": "3校目"}, {"reported_on": datetime.date(2026, 4, 2)},
+    {"values": {}}, "value"])
+def test_a_report_that_differs_in_anything_is_saved(pledge, officer, change):
+    file(pledge, officer)
+    if change == "value":
+        change = {"values": {targets(pledge)[0].pk: Decimal("12.5")}}
+    file(pledge, officer, **change)
+    assert ProgressReport.objects.count() == 2
+
+
+def test_only_the_latest_report_counts_as_a_duplicate(pledge, officer):
+    file(pledge, officer)
+    file(pledge, officer, status="fulfilled")
+    file(pledge, officer)  # as two reports ago: a new report
+    assert ProgressReport.objects.count() == 3
+
+
+def test_the_same_form_posted_twice_saves_one_report(client, pledge, officer):
+    client.force_login(officer)
+    target_url = url(pledge.local_government, pledge.pk)
+    assert client.post(target_url, post_data(pledge)).status_code == 302
+    response = client.post(target_url, post_data(pledge))  # (the page in Japanese)
+    assert response.status_code == 400
+    assert "この報告はすでに保存されています。" in response.content.decode()
+    assert ProgressReport.objects.count() == 1

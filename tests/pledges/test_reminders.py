@@ -234,3 +234,39 @@ def test_the_command_for_staff(stale):
 def test_the_command_refuses_a_bad_date(bad):
     with pytest.raises(CommandError):
         call_command("send_pledge_reminders", date=bad)
+
+
+# --- Dates at the ends of the calendar (review of step 4) ----------------------------------------
+@pytest.mark.parametrize("day,months,expected", [
+    (D(1, 1, 1), -6, D.min),
+    (D(1, 6, 30), -6, D.min),
+    (D(1, 7, 31), -6, D(1, 1, 31)),
+    (D(9999, 12, 31), 6, D.max),
+    (D(9999, 7, 1), 6, D.max),
+    (D(9999, 6, 30), 6, D(9999, 12, 30)),
+])
+def test_add_months_clamps_to_the_dates_python_has(day, months, expected):
+    assert reminders.add_months(day, months) == expected
+
+
+@pytest.mark.parametrize("today", [D(1, 1, 1), D(1, 6, 30), D(9999, 12, 31)])
+def test_the_reminders_on_the_first_and_last_days_do_not_crash(lg, today):
+    published_pledge(lg, on=datetime.datetime(2020, 1, 15, 12, tzinfo=JST))
+    run = reminders.send_pledge_reminders(today=today, dry_run=True)
+    assert run.today == today
+    assert reminders.stale_threshold(today, 60) <= today
+
+
+@pytest.mark.parametrize("bad", ["0001-01-01", "0001-06-30", "2015-12-31", "9999-07-01",
+                                 "9999-12-31"])
+def test_the_command_refuses_a_date_outside_its_range(bad):
+    with pytest.raises(CommandError, match="2016-01-01 to 9999-06-30"):
+        call_command("send_pledge_reminders", date=bad)
+
+
+@pytest.mark.parametrize("good", ["2016-01-01", "9999-06-30"])
+def test_the_command_runs_on_the_ends_of_its_range(lg, good):
+    published_pledge(lg, on=datetime.datetime(2020, 1, 15, 12, tzinfo=JST))
+    out = StringIO()
+    call_command("send_pledge_reminders", date=good, dry_run=True, stdout=out)
+    assert good in out.getvalue()

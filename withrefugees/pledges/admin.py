@@ -45,7 +45,9 @@ from withrefugees.accounts.rules import can
 from withrefugees.core.admin import VERB_LABELS, AuditedAdminMixin, history_rows
 from withrefugees.core.audit import audit_history
 from withrefugees.core.errors import ServiceError
+from withrefugees.core.forms import AccessibleFormMixin
 from withrefugees.core.outbox import outbox_for_record
+from withrefugees.core.validators import no_invisible_characters_in_name
 from withrefugees.places.admin import FoldedSearchMixin
 
 from . import reminders, services_review, tasks
@@ -598,10 +600,31 @@ class ProgressReportAdmin(ExportMixin, NoWritesMixin, FoldedSearchMixin, Audited
 
 
 # --- Areas of focus, multistakeholder pledges ---------------------------------------------------
+#: The text fields of the vocabularies' forms (single-line: names, key, address).
+VOCABULARY_TEXT_FIELDS = ("key", "name_ja", "name_en", "url")
+
+
+class VocabularyForm(AccessibleFormMixin, forms.ModelForm):
+    """The form of an area of focus or a multistakeholder pledge: their names are shown on
+    the public pages (the browser's filters, the pledge page) and in the exports, so a
+    control character (ESC, VT, NUL...: ``AccessibleFormMixin``, removed from the form
+    shown again) or an invisible one (bidirectional, zero-width...:
+    ``core.validators.no_invisible_characters_in_name``) in any text field is refused with
+    a translated message, as in the builder (``validation.text_refusal``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in VOCABULARY_TEXT_FIELDS:
+            if name in self.fields:
+                self.fields[name].validators.append(no_invisible_characters_in_name)
+
+
 class VocabularyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Staff add entries and rename them (audited); the key is fixed once saved (the
-    pledges and exports use it); never deleted (pledges name them): inactive instead."""
+    pledges and exports use it); never deleted (pledges name them): inactive instead.
+    Control and invisible characters are refused (``VocabularyForm``)."""
 
+    form = VocabularyForm
     list_display = ["key", "name_ja", "name_en", "position", "active", "pledge_count"]
     list_editable = ["position", "active"]
     list_filter = ["active"]
@@ -656,8 +679,16 @@ class PledgeReminderSettingsAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return can(request.user, "pledges.edit_settings")
 
     def has_add_permission(self, request):
-        return (self._may_edit(request) and super().has_add_permission(request)
-                and not PledgeReminderSettings.objects.filter(pk=1).exists())
+        # No query here: the admin asks it of every model on every admin page (its side
+        # bar); "add" when the row exists opens the row (``add_view``), and the service
+        # writes the one row (pk 1) either way.
+        return self._may_edit(request) and super().has_add_permission(request)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if PledgeReminderSettings.objects.filter(pk=1).exists():
+            return HttpResponseRedirect(reverse("admin:pledges_pledgeremindersettings_change",
+                                                args=[1]))
+        return super().add_view(request, form_url, extra_context)
 
     def has_change_permission(self, request, obj=None):
         return self._may_edit(request) and super().has_change_permission(request, obj)

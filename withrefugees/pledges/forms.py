@@ -154,12 +154,14 @@ class PledgeForm(AccessibleFormMixin, forms.Form):
                         "invalid_choice": _("Choose where the pledge applies from the "
                                             "list.")})
     countries = LocalisedChoiceField(
-        label=_("Countries"), required=False, queryset=None,
+        label=_("Countries where it applies"), required=False, queryset=None,
         help_text=_("Only for a pledge that applies in named countries. Hold Ctrl (⌘ on a "
                     "Mac) to choose several."),
         widget=forms.SelectMultiple(attrs={"size": 8}), error_messages=_MODEL_CHOICE_ERRORS)
-    starts_on = _date_field(_("Start"))
-    ends_on = _date_field(_("End"))
+    # Own msgids, not the bare "Countries"/"Start"/"End": the same English word elsewhere
+    # (the home page's figure "Countries") is translated with another meaning (国数).
+    starts_on = _date_field(_("Start date"))
+    ends_on = _date_field(_("End date"))
     budget_amount = _number(_("Estimated budget (optional)"), help_text=_(
         "An amount such as 5000000 or 12500.50, in the currency below."))
     budget_currency = forms.ChoiceField(
@@ -271,8 +273,20 @@ def _plain(value) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+# --- Rows -----------------------------------------------------------------------------------
+class FilledRowMixin:
+    """A row with something typed in is read, even when it equals the row's initial value.
+    Django drops an unchanged *extra* row; but the builder of a new pledge, once its first
+    save gave it an address, posts the saved rows as extra rows (its management form counts
+    no initial rows), and they would be lost."""
+
+    def has_changed(self) -> bool:
+        return super().has_changed() or any(
+            self[name].data not in (None, "", []) for name in self.fields)
+
+
 # --- Targets --------------------------------------------------------------------------------
-class TargetForm(AccessibleForm):
+class TargetForm(FilledRowMixin, AccessibleForm):
     """One measurable target; a row left empty is left out."""
 
     indicator = _text(_("Indicator"), 300, help_text=_(
@@ -334,7 +348,7 @@ def target_formset(pledge: Pledge | None, data=None) -> BaseTargetFormSet:
 
 
 # --- Co-pledging entities -------------------------------------------------------------------
-class CoPledgerForm(AccessibleForm):
+class CoPledgerForm(FilledRowMixin, AccessibleForm):
     """One co-pledging entity: a local government of the platform or an organisation's
     name; a row left empty is left out."""
 

@@ -58,8 +58,16 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     """``day`` moved by ``months`` calendar months (negative: back), its day of the month
     clamped to the last day of the month reached: 31 August 2026 + 6 → 28 February 2027,
     31 August 2027 + 6 → 29 February 2028, 31 March − 1 → 28/29 February. (No
-    ``dateutil`` in the project: its ``relativedelta`` does the same.)"""
+    ``dateutil`` in the project: its ``relativedelta`` does the same.)
+
+    Clamped to the dates Python has: a month before January of year 1 gives ``date.min``
+    (0001-01-01), one after December 9999 gives ``date.max`` (9999-12-31), never a
+    ``ValueError`` ("year 0 is out of range")."""
     index = day.year * 12 + (day.month - 1) + months
+    if index < datetime.MINYEAR * 12:
+        return datetime.date.min
+    if index > datetime.MAXYEAR * 12 + 11:
+        return datetime.date.max
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
     return datetime.date(year, month + 1, min(day.day, last))

@@ -175,6 +175,19 @@ def _stored(value) -> Decimal:
     return value.quantize(_PLACES)
 
 
+def _same_as_latest(pledge: Pledge, *, status: str, narrative: str,
+                    reported_on: datetime.date, values: Mapping[int, Decimal]) -> bool:
+    """Whether the report last filed on ``pledge`` has this date, stage, narrative and
+    values (``values`` as stored)."""
+    latest = (ProgressReport.objects.filter(pledge_id=pledge.pk)
+              .prefetch_related("values").order_by("-pk").first())
+    if latest is None:
+        return False
+    return ((latest.status, latest.narrative, latest.reported_on)
+            == (status, narrative, reported_on)
+            and {v.target_id: v.value_reached for v in latest.values.all()} == dict(values))
+
+
 @transaction.atomic
 def progress_report_file(*, pledge: Pledge, actor: AbstractBaseUser, status: str,
                          narrative: str, reported_on: datetime.date,
@@ -190,7 +203,10 @@ def progress_report_file(*, pledge: Pledge, actor: AbstractBaseUser, status: str
     (``reported_on_before_pledge``); ``values``: ``{target id: value reached}`` for targets
     of this pledge only (``target_unknown`` on ``values``), each a finite decimal of 0 or
     more within the stored digits (``value_errors``; keyed ``value_<target id>``). A
-    pledge that is not published: ``pledge_not_published`` (no field).
+    pledge that is not published: ``pledge_not_published`` (no field). A report identical
+    to the one last filed on the pledge (same date, stage, narrative and values: the same
+    form posted twice): ``progress_duplicate`` (no field), checked under the pledge's row
+    lock.
 
     The pledge's ``progress_status``/``progress_reported_on`` become the latest report's
     by date (a report dated before the latest leaves them; one of the same date as the
@@ -224,10 +240,15 @@ def progress_report_file(*, pledge: Pledge, actor: AbstractBaseUser, status: str
             errors[value_field(key)] = refusals
     if errors:
         raise ValidationError(errors)
+    stored = {key: _stored(value) for key, value in sorted(values.items())}
+    if _same_as_latest(locked, status=status, narrative=narrative, reported_on=reported_on,
+                       values=stored):
+        # The same form posted twice (a double click, a reload after the reply was lost):
+        # under the row lock, so two posts at once save one report.
+        raise ValidationError(_("This report is already saved."), code="progress_duplicate")
 
     report = ProgressReport.objects.create(pledge=locked, status=status, narrative=narrative,
                                            reported_on=reported_on, reported_by=actor)
-    stored = {key: _stored(value) for key, value in sorted(values.items())}
     TargetProgress.objects.bulk_create([
         TargetProgress(report=report, target=targets[key], value_reached=value)
         for key, value in stored.items()])

@@ -3,11 +3,12 @@ on the field) and the services (raised again, in case a caller skips the form). 
 is a ``ValidationError`` with a code and a translated message, keyed by the builder form's
 field name.
 
-Amounts are ``Decimal`` (never ``float``): the budget in an ISO 4217 currency that Babel's
-CLDR data knows (``babel.numbers.list_currencies``), with at most the currency's number of
-decimals (``babel.numbers.get_currency_precision``: JPY 0, USD 2); target values finite,
-at most ``TARGET_MAX_DIGITS`` digits of which ``TARGET_DECIMAL_PLACES`` after the point
-(the model's ``DecimalField``). Dates: ``FIRST_YEAR`` .. this year + ``YEARS_AHEAD``.
+Amounts are ``Decimal`` (never ``float``): the budget in an ISO 4217 currency that is legal
+tender in some territory today by Babel's CLDR data (``currency_codes``), with at most the
+currency's number of decimals (``babel.numbers.get_currency_precision``: JPY 0, USD 2);
+target values finite, at most ``TARGET_MAX_DIGITS`` digits of which
+``TARGET_DECIMAL_PLACES`` after the point (the model's ``DecimalField``). Dates:
+``FIRST_YEAR`` .. this year + ``YEARS_AHEAD``.
 """
 
 import datetime
@@ -20,6 +21,7 @@ from babel.numbers import (
     format_currency,
     get_currency_name,
     get_currency_precision,
+    get_territory_currencies,
     list_currencies,
 )
 from django.core.exceptions import ValidationError
@@ -154,9 +156,21 @@ def validate_target_value(value: Decimal) -> None:
 # --- Currencies -----------------------------------------------------------------------------
 @cache
 def currency_codes() -> frozenset[str]:
-    """The ISO 4217 codes Babel's CLDR data knows (upper case, three letters)."""
-    return frozenset(code for code in list_currencies() if len(code) == 3 and code.isalpha()
-                     and code.isupper())
+    """The ISO 4217 codes offered and accepted for a budget: those that are legal tender
+    in some territory today by Babel's CLDR data (the union over the territories, the
+    two-letter codes of ``Locale("en").territories``, of ``babel.numbers.
+    get_territory_currencies(territory, tender=True)``), upper case, three letters, and
+    known to ``list_currencies``; about 150 (JPY, USD, EUR, GBP, KRW, XOF...). Not the
+    codes that are no money of any place (XXX "unknown", XTS "testing", XDR), precious
+    metals (XAU, XAG) or withdrawn (DEM, FRF, YUM): a pledge saved with one of those
+    before still shows its amount (``format_amount``). Computed once per process."""
+    known = list_currencies()
+    tender: set[str] = set()
+    for territory in Locale("en").territories:
+        if len(territory) == 2 and territory.isalpha():
+            tender.update(get_territory_currencies(territory, tender=True))
+    return frozenset(code for code in tender if code in known and len(code) == 3
+                     and code.isalpha() and code.isupper())
 
 
 def _locale(language: str | None) -> Locale:

@@ -6,6 +6,11 @@
      a link to its field). A new pledge's first save gives its address: the form posts
      there from then on (and the address bar shows it). Nothing is autosaved before the
      pledge has a title (a draft needs one).
+   - Once the officer clicks "Save draft" or "Save and submit to UNHCR", no autosave starts
+     (an older text must not land after the final one). A click while an autosave is in
+     flight waits for its reply (at most WAIT_MS), then posts: to the new pledge's address
+     if that reply gave it, so that no second draft is created (the server also knows the
+     form's one-time draft_key).
    - "Save and submit to UNHCR" with aria-disabled="true" (items of the checklist missing):
      a click moves to the checklist instead of posting; without this script it posts, the
      draft is saved and the page lists what is missing.
@@ -20,8 +25,10 @@
   var seconds = parseInt(form.getAttribute("data-autosave-seconds"), 10) || 20;
   var changes = 0;      // changes made since the page was loaded
   var savedChanges = 0; // the changes the last successful save included
-  var inFlight = false;
-  var submitting = false;
+  var inFlight = null;    // the autosave being sent (a promise), if any
+  var submitting = false; // Save or Submit clicked: no autosave starts from then on
+  var held = null;        // the button whose click waits for the autosave in flight
+  var WAIT_MS = 15000;
 
   function say(text, links) {
     if (!status) return;
@@ -86,9 +93,8 @@
       say(form.getAttribute("data-title-first") || "");
       return;
     }
-    inFlight = true;
     var included = changes;
-    fetch(form.action || window.location.href, {
+    inFlight = fetch(form.action || window.location.href, {
       method: "POST", body: new FormData(form), credentials: "same-origin",
       headers: {"X-Requested-With": "XMLHttpRequest", "Accept": "application/json"}
     }).then(function (response) {
@@ -110,13 +116,51 @@
       }
     }).catch(function () {
       say(form.getAttribute("data-offline") || "");
-    }).then(function () { inFlight = false; });
+    }).then(function () { inFlight = null; });
+  }
+
+  function postHeld() {
+    // The held click, posted now (form.submit() fires no submit event: the button's name
+    // and value go in a hidden field).
+    var button = held;
+    held = null;
+    if (!button) return;
+    if (button.name) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = button.name;
+      input.value = button.value;
+      input.setAttribute("data-held", "1");
+      form.appendChild(input);
+    }
+    HTMLFormElement.prototype.submit.call(form);
   }
 
   function changed() { changes += 1; }
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  form.addEventListener("submit", function () { submitting = true; });
+  form.addEventListener("submit", function (event) {
+    submitting = true;
+    if (!inFlight && !held) return;
+    event.preventDefault();
+    if (held) return; // already waiting
+    held = event.submitter || form.querySelector("button[name='save']");
+    say(form.getAttribute("data-waiting") || "");
+    var timer = window.setTimeout(postHeld, WAIT_MS);
+    inFlight.then(function () {
+      window.clearTimeout(timer);
+      postHeld();
+    });
+  });
+  window.addEventListener("pageshow", function (event) {
+    // Back to this page from the browser's cache: autosave again.
+    if (!event.persisted) return;
+    submitting = false;
+    held = null;
+    Array.prototype.forEach.call(form.querySelectorAll("input[data-held]"), function (input) {
+      input.parentNode.removeChild(input);
+    });
+  });
   window.setInterval(autosave, seconds * 1000);
 
   if (submitNow) {

@@ -18,10 +18,16 @@ change state take a POST; ``pledge_submit`` and ``pledge_withdraw`` answer a GET
 a page that points to the button; deleting asks first. A form with errors is shown again with
 what was typed (HTTP 400). As for events, no "submit as saved" form stands beside the
 builder's form (it would send the saved version and drop what was just typed): the builder's
-"Save and submit to UNHCR" saves what is typed, then submits it."""
+"Save and submit to UNHCR" saves what is typed, then submits it, in one transaction
+(``_save``). The new-pledge form carries a one-time ``draft_key``: a second POST of it in the
+same session (an explicit save during the first autosave, a retry) updates the draft the
+first one created instead of creating another (``_drafted``)."""
+
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -149,7 +155,7 @@ def pledge_list(request: HttpRequest, *, lg) -> HttpResponse:
 
 
 def _builder_page(request, lg, *, form, targets, co_pledgers, pledge=None, status=200,
-                  other_errors=()):
+                  other_errors=(), draft_key: str = ""):
     checklist = (pledge_checklist(pledge) if pledge is not None
                  else new_pledge_checklist())
     gaps = [item for item in checklist if not item.done]
@@ -158,6 +164,7 @@ def _builder_page(request, lg, *, form, targets, co_pledgers, pledge=None, statu
         "co_pledgers": co_pledgers, "pledge": pledge, "checklist": checklist,
         "missing": gaps, "has_errors": status == 400, "other_errors": list(other_errors),
         "documents": _documents(lg, pledge) if pledge is not None else [],
+        "draft_key": draft_key if pledge is None else "",
     }, status=status)
 
 
@@ -169,20 +176,37 @@ def _bound(request, lg, pledge=None):
     return form, targets, co_pledgers
 
 
-def _after_save(request, lg, pledge, *, created: bool) -> HttpResponse:
-    """After an explicit save: submit when asked (``submit_now``), the message, and the
-    builder (or the pledge's page once submitted)."""
-    if request.POST.get("submit_now"):
+def _save(request, save):
+    """``save()`` (``pledge_create`` or ``pledge_update``) and, when asked (``submit_now``,
+    an explicit save), ``pledge_submit``: one transaction. The pledge's row, locked by the
+    save, stays locked until it is submitted, so an autosave sent earlier lands either
+    before (and the final text overwrites it) or after (and is refused: no longer
+    editable); what is submitted is what the officer sent with the button. A refused
+    submission leaves the save. Returns the pledge and the refusal of the submission
+    (``None``: submitted, or not asked). A ``ValidationError`` of the save is raised."""
+    with transaction.atomic():
+        pledge = save()
+        if not request.POST.get("submit_now") or _wants_json(request):
+            return pledge, None
         try:
             services.pledge_submit(pledge=pledge, actor=request.user)
         except ValidationError as exc:
+            return pledge, exc
+    return pledge, None
+
+
+def _after_save(request, lg, pledge, *, created: bool,
+                refusal: ValidationError | None) -> HttpResponse:
+    """After an explicit save (and submission when asked, ``_save``): the message, and the
+    builder (or the pledge's page once submitted)."""
+    if request.POST.get("submit_now"):
+        if refusal is not None:
             messages.warning(request, _("Your pledge has been saved as a draft.") + " "
-                             + " ".join(exc.messages))
+                             + " ".join(refusal.messages))
         else:
             messages.success(request, _("“%(title)s” has been saved and sent to UNHCR for "
                                         "review. You will see UNHCR's answer here.")
                              % {"title": pledge})
-            return redirect("workspace:pledge_edit", lg.pk, pledge.pk)
     elif created:
         messages.success(request, _("Your pledge has been saved as a draft. Complete the "
                                     "checklist, then submit it to UNHCR."))
@@ -191,31 +215,75 @@ def _after_save(request, lg, pledge, *, created: bool) -> HttpResponse:
     return redirect("workspace:pledge_edit", lg.pk, pledge.pk)
 
 
+#: Session key of the builder's one-time keys: ``{draft_key: [local government id, pledge
+#: id]}`` (the last ``DRAFT_KEYS_KEPT``).
+DRAFT_KEYS_SESSION = "pledge_draft_keys"
+DRAFT_KEYS_KEPT = 20
+
+
+def _draft_key(value) -> str:
+    """The builder's one-time key as sent (a UUID's 32 hex digits), else ""."""
+    try:
+        return uuid.UUID(hex=str(value or "")[:40]).hex
+    except ValueError:
+        return ""
+
+
+def _drafted(request, lg, key: str):
+    """The draft a POST with ``key`` already created for ``lg`` in this session (a second
+    save of the new-pledge form: an explicit save during the first autosave, a retry after
+    a lost reply), if it is still there and led by ``lg``; else None."""
+    place = (request.session.get(DRAFT_KEYS_SESSION) or {}).get(key) if key else None
+    if not (isinstance(place, list) and len(place) == 2 and place[0] == lg.pk):
+        return None
+    pledge = selectors_officer.workspace_pledge(lg, place[1])
+    if pledge is None or not selectors_officer.is_lead(pledge, lg):
+        return None
+    return pledge
+
+
+def _remember_draft(request, lg, key: str, pledge) -> None:
+    if not key:
+        return
+    keys = dict(request.session.get(DRAFT_KEYS_SESSION) or {})
+    keys.pop(key, None)
+    keys[key] = [lg.pk, pledge.pk]
+    request.session[DRAFT_KEYS_SESSION] = dict(list(keys.items())[-DRAFT_KEYS_KEPT:])
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @workspace_required(EDIT_RULE)
 def pledge_new(request: HttpRequest, *, lg) -> HttpResponse:
     """GET: the empty builder. POST: ``pledge_create`` (a draft; with ``submit_now`` also
     ``pledge_submit``), then the builder of the new pledge; in the background (JSON) the
     saved time, the checklist and the new pledge's address."""
-    form, targets, co_pledgers = _bound(request, lg)
     if request.method != "POST":
-        return _builder_page(request, lg, form=form, targets=targets, co_pledgers=co_pledgers)
+        form, targets, co_pledgers = _bound(request, lg)
+        return _builder_page(request, lg, form=form, targets=targets, co_pledgers=co_pledgers,
+                             draft_key=uuid.uuid4().hex)
+    key = _draft_key(request.POST.get("draft_key"))
+    existing = _drafted(request, lg, key)
+    if existing is not None:
+        return _edit_post(request, lg, existing)
+    form, targets, co_pledgers = _bound(request, lg)
     other_errors: list[str] = []
     if all([form.is_valid(), targets.is_valid(), co_pledgers.is_valid()]):
         try:
-            pledge = services.pledge_create(
+            pledge, refusal = _save(request, lambda: services.pledge_create(
                 local_government=lg, actor=request.user,
-                data=form.to_input(targets.targets(), co_pledgers.co_pledgers()))
+                data=form.to_input(targets.targets(), co_pledgers.co_pledgers())))
         except ValidationError as exc:
             other_errors = add_service_errors(form, targets, co_pledgers, exc)
         else:
+            _remember_draft(request, lg, key, pledge)
             if _wants_json(request):
                 return _saved_json(request, lg, pledge)
-            return _after_save(request, lg, pledge, created=True)
+            return _after_save(request, lg, pledge, created=True, refusal=refusal)
     if _wants_json(request):
         return _error_json(form, targets, co_pledgers, other_errors)
     return _builder_page(request, lg, form=form, targets=targets, co_pledgers=co_pledgers,
-                         status=400, other_errors=other_errors)
+                         status=400, other_errors=other_errors,
+                         draft_key=key or uuid.uuid4().hex)
 
 
 def _read_only_page(request, lg, pledge, *, status: int = 200,
@@ -255,6 +323,12 @@ def pledge_edit(request: HttpRequest, pledge_pk: int, *, lg) -> HttpResponse:
         return _read_only_page(request, lg, pledge)
     if not may_edit:
         raise PermissionDenied
+    return _edit_post(request, lg, pledge)
+
+
+def _edit_post(request, lg, pledge) -> HttpResponse:
+    """A POST of the builder of ``pledge`` (which the visitor may edit): ``pledge_update``
+    (with ``submit_now`` also ``pledge_submit``, ``_save``)."""
     if not pledge.is_editable:
         message = _("This pledge is %(status)s and can no longer be edited here. Nothing "
                     "was saved.") % {"status": pledge.get_status_display()}
@@ -265,15 +339,15 @@ def pledge_edit(request: HttpRequest, pledge_pk: int, *, lg) -> HttpResponse:
     other_errors: list[str] = []
     if all([form.is_valid(), targets.is_valid(), co_pledgers.is_valid()]):
         try:
-            saved = services.pledge_update(
+            saved, refusal = _save(request, lambda: services.pledge_update(
                 pledge=pledge, actor=request.user,
-                data=form.to_input(targets.targets(), co_pledgers.co_pledgers()))
+                data=form.to_input(targets.targets(), co_pledgers.co_pledgers())))
         except ValidationError as exc:
             other_errors = add_service_errors(form, targets, co_pledgers, exc)
         else:
             if _wants_json(request):
                 return _saved_json(request, lg, saved)
-            return _after_save(request, lg, saved, created=False)
+            return _after_save(request, lg, saved, created=False, refusal=refusal)
     if _wants_json(request):
         return _error_json(form, targets, co_pledgers, other_errors)
     return _builder_page(request, lg, form=form, targets=targets, co_pledgers=co_pledgers,

@@ -8,12 +8,21 @@ from django.core.management.base import BaseCommand, CommandError
 
 from withrefugees.pledges import reminders
 
+#: The days the command runs as: pledges to the GCR start with the New York Declaration
+#: (2016); the last day leaves room for a due date months ahead within Python's dates.
+FIRST_DAY = datetime.date(2016, 1, 1)
+LAST_DAY = datetime.date(9999, 6, 30)
+
 
 def _date(text: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError as exc:
         raise CommandError(f"--date: {text!r} is not a date (YYYY-MM-DD)") from exc
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise CommandError(f"--date: {text} is outside the range the reminders run in "
+                           f"({FIRST_DAY} to {LAST_DAY})")
+    return day
 
 
 class Command(BaseCommand):
