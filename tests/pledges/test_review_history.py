@@ -49,3 +49,25 @@ def test_a_stored_value_that_is_no_key_is_shown_as_stored(officer):
     rows = history_rows(audit_history(pledge).select_related("content_type"))
     shown = [str(value) for row in rows for change in row.changes for value in change[1:]]
     assert "education, health" in shown and "not-an-id" in shown
+
+
+def test_saving_the_same_budget_again_records_no_change(lg, officer):
+    """5000000.00 read back from the database and 5000000 typed again are one amount: the
+    new-user trial saw "概算予算: 5000000.00 → 5000000" on every save."""
+    from decimal import Decimal
+
+    from withrefugees.core.models import AuditEntry
+    from withrefugees.pledges.services import PledgeInput
+
+    data = PledgeInput(title_ja="予算のあるプレッジ", budget_amount=Decimal("5000000"),
+                       budget_currency="JPY")
+    pledge = services.pledge_create(local_government=lg, actor=officer, data=data)
+    pledge = Pledge.objects.get(pk=pledge.pk)
+    services.pledge_update(pledge=pledge, actor=officer, data=data)
+    assert not AuditEntry.objects.filter(action="pledge.update").exists()
+    services.pledge_update(pledge=Pledge.objects.get(pk=pledge.pk), actor=officer,
+                           data=PledgeInput(title_ja="予算のあるプレッジ",
+                                            budget_amount=Decimal("5000001"),
+                                            budget_currency="JPY"))
+    change = AuditEntry.objects.get(action="pledge.update").changes["budget_amount"]
+    assert change == ["5000000", "5000001"]

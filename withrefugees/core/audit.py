@@ -6,6 +6,7 @@ fields with old and new values, note.
 """
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -28,6 +29,11 @@ def _json(value: Any) -> Any:
         return value.name or None
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, Decimal) and value.is_finite():
+        # One text per number: 5000000.00 read back from the database and 5000000 typed
+        # are the same amount, not a change (``changed_fields`` compares these texts).
+        text = format(value.normalize(), "f")
+        return "0" if text in ("-0", "0") else text
     return _ENCODER.default(value) if not isinstance(value, list | dict) else value
 
 

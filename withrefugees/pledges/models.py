@@ -34,6 +34,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from withrefugees.core.models import BilingualMixin, OutboundEmail, TimeStampedModel
 from withrefugees.places.models import Country, LocalGovernment
@@ -87,7 +88,7 @@ def objective_field(objective: str) -> str:
 class Scope(models.TextChoices):
     """Where a pledge applies (no GCR label found, §2.4: the campaign's three cases)."""
 
-    LOCAL = "local", _("in our local government")
+    LOCAL = "local", _("within the local government")
     COUNTRIES = "countries", _("in named countries")
     GLOBAL = "global", _("global")
 
@@ -107,7 +108,7 @@ class ProgressStatus(models.TextChoices):
     """The GCR's three stages of progress (§2.5, S4, S5), in order."""
 
     PLANNING = "planning", _("in the planning stage")
-    IN_PROGRESS = "in_progress", _("in progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("stage of a pledge", "in progress")
     FULFILLED = "fulfilled", _("fulfilled")
 
 
