@@ -1,0 +1,58 @@
+"""A co-pledging local government's officers read a joint pledge without being told to do
+what only the lead can (the new-user trial: 三鷹市 read "to change it, withdraw it from
+review first")."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tests.factories import PledgeFactory, jp
+from withrefugees.pledges.models import CoPledger
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_co_pledger_is_not_told_to_withdraw_the_pledge(client, make_officer, officer):
+    with translation.override("en"):
+        lead = jp("132063")
+        co_lg = jp("132047")
+        pledge = PledgeFactory(local_government=lead, status="submitted")
+        CoPledger.objects.create(pledge=pledge, local_government=co_lg)
+        client.force_login(make_officer(co_lg, email="mitaka@city.mitaka.example"))
+        page = client.get(reverse("workspace:pledge_edit", args=[co_lg.pk, pledge.pk]))
+        listing = client.get(reverse("workspace:pledges", args=[co_lg.pk]))
+        client.force_login(officer)
+        own = client.get(reverse("workspace:pledge_edit", args=[lead.pk, pledge.pk]))
+    assert page.status_code == listing.status_code == own.status_code == 200
+    assert "withdraw it from review" not in page.content.decode()
+    assert "withdraw it from review" not in listing.content.decode()
+    assert "awaiting review" in page.content.decode()
+    assert "withdraw it from review" in own.content.decode()
+
+
+def test_the_review_page_links_the_documents_staff_can_open(client, staff):
+    from tests.pledges.test_admin import give_pledge_permissions
+
+    pledge = PledgeFactory(status="submitted")
+    give_pledge_permissions(staff)
+    client.force_login(staff)
+    page = client.get(reverse("admin:pledges_pledge_review", args=[pledge.pk])).content.decode()
+    for name, language in (("pledge_docx", "en"), ("pledge_docx", "ja"), ("pledge_pdf", "en")):
+        address = reverse(f"workspace:{name}", args=[pledge.local_government_id, pledge.pk,
+                                                      language])
+        assert address in page
+        assert client.get(address).status_code == 200
+
+
+def test_a_copied_draft_asks_to_rewrite_the_other_citys_text(client, officer):
+    from withrefugees.pledges import services
+
+    source = PledgeFactory(local_government=jp("132080"), status="published",
+                           gcr_reference="GRF-1")
+    lg = jp("132063")
+    copy = services.pledge_start_from(source=source, local_government=lg, actor=officer)
+    client.force_login(officer)
+    with translation.override("en"):
+        page = client.get(reverse("workspace:pledge_edit", args=[lg.pk, copy.pk]))
+    text = page.content.decode()
+    assert "This draft is a copy of a pledge of Chofu" in text
