@@ -56,3 +56,22 @@ def test_a_copied_draft_asks_to_rewrite_the_other_citys_text(client, officer):
         page = client.get(reverse("workspace:pledge_edit", args=[lg.pk, copy.pk]))
     text = page.content.decode()
     assert "This draft is a copy of a pledge of Chofu" in text
+
+
+def test_submitting_tells_unhcr_a_pledge_awaits_review(officer, settings, mailoutbox,
+                                                       django_capture_on_commit_callbacks):
+    """The new-user trial: nobody was told of a submitted pledge. UNHCR's campaign address
+    gets a notice with the review page (not when it is withdrawn before the email goes)."""
+    from tests.factories import PledgeTargetFactory
+    from withrefugees.pledges import services
+
+    settings.CAMPAIGN_CONTACT_EMAIL = "cities@unhcr.example"
+    pledge = PledgeFactory()
+    PledgeTargetFactory(pledge=pledge)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.pledge_submit(pledge=pledge, actor=officer)
+    notice = [m for m in mailoutbox if m.to == ["cities@unhcr.example"]]
+    assert len(notice) == 1
+    assert reverse("admin:pledges_pledge_review", args=[pledge.pk]).split("/", 2)[2] in (
+        notice[0].body)
+    assert pledge.title_ja in notice[0].subject

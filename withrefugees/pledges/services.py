@@ -34,6 +34,7 @@ from withrefugees.core.audit import audit_record, changed_fields, field_values
 from withrefugees.core.emails import InvalidEmail, email_normalise
 from withrefugees.places.models import Country, LocalGovernment
 
+from . import tasks
 from .checklist import missing
 from .models import (
     EDITABLE_STATUSES,
@@ -439,7 +440,8 @@ def pledge_submit(*, pledge: Pledge, actor: AbstractBaseUser) -> Pledge:
     ``submitted_at`` now). Refused while an item of the checklist is missing
     (``ValidationError`` code ``pledge_incomplete``, its message listing them, params
     ``missing``: their keys) or in another status (``pledge_not_submittable``). Writes
-    ``pledge.submit`` (from → to)."""
+    ``pledge.submit`` (from → to) and promises UNHCR's campaign address a notice
+    (``tasks.queue_review_notice``)."""
     _check(actor, pledge.local_government)
     locked = _lock(pledge)
     if locked.status not in EDITABLE_STATUSES:
@@ -460,6 +462,9 @@ def pledge_submit(*, pledge: Pledge, actor: AbstractBaseUser) -> Pledge:
     locked.save(update_fields=["status", "submitted_at", "updated_at"])
     audit_record(target=locked, action="pledge.submit", actor=actor, from_state=from_state,
                  to_state=locked.status)
+    # UNHCR's campaign address learns that a pledge awaits review (the new-user trial:
+    # nobody was told); sent after commit by the outbox.
+    tasks.queue_review_notice(locked)
     pledge.refresh_from_db()
     return locked
 

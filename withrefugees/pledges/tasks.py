@@ -28,6 +28,7 @@ recipient's language):
 
 import datetime
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -47,11 +48,14 @@ GCR_SUBMISSION = "pledge.gcr_submission"
 APPROVED = "pledge.approved"
 RETURNED = "pledge.returned"
 PUBLISHED = "pledge.published"
+#: To UNHCR's campaign address: a pledge awaits review (``services.pledge_submit``).
+SUBMITTED = "pledge.submitted"
 REMINDER = reminders.REMINDER
 TEMPLATES = {GCR_SUBMISSION: "pledges/email/gcr_submission",
              APPROVED: "pledges/email/pledge_approved",
              RETURNED: "pledges/email/pledge_returned",
              PUBLISHED: "pledges/email/pledge_published",
+             SUBMITTED: "pledges/email/pledge_submitted",
              REMINDER: "pledges/email/progress_reminder"}
 #: The state each officer email announces.
 ANNOUNCES = {APPROVED: PledgeStatus.SENT_TO_GCR, RETURNED: PledgeStatus.RETURNED,
@@ -238,3 +242,28 @@ def pledge_reminders_task() -> None:
     reminders due (``reminders.send_pledge_reminders``); a day the worker missed is caught
     up the next day (the due date stays until the next one)."""
     reminders.send_pledge_reminders()
+
+
+# --- UNHCR: a pledge awaits review --------------------------------------------------------------
+def queue_review_notice(pledge: Pledge) -> OutboundEmail | None:
+    """Promise UNHCR's campaign address (``settings.CAMPAIGN_CONTACT_EMAIL``; none when it
+    is empty) a notice that ``pledge`` awaits review, in the caller's transaction."""
+    if not settings.CAMPAIGN_CONTACT_EMAIL:
+        return None
+    return outbox_enqueue(kind=SUBMITTED, recipient=settings.CAMPAIGN_CONTACT_EMAIL,
+                          language=settings.LANGUAGE_CODE, record=pledge,
+                          args={"pledge_id": pledge.pk})
+
+
+@outbox_handler(SUBMITTED, label=_("pledge awaiting review (to UNHCR)"))
+def pledge_submitted_email(email: OutboundEmail) -> Message:
+    """A pledge awaits UNHCR's review: its lead, title and the review page. Sent while it is
+    still submitted."""
+    pledge = _pledge(email.args.get("pledge_id"))
+    if pledge.status != PledgeStatus.SUBMITTED:
+        raise Skip(f"pledge {pledge.pk} no longer awaits review (now {pledge.status})")
+    return Message(to=email.recipient, language=email.language, template=TEMPLATES[SUBMITTED],
+                   context={**pledge_context(pledge, email.language),
+                            "review_url": absolute_url("admin:pledges_pledge_review",
+                                                       language=email.language,
+                                                       args=[pledge.pk])})
