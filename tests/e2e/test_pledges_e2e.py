@@ -197,11 +197,14 @@ def test_step_4_pages_have_no_axe_violations(site, browser, officer_of_a_signato
     workspace.locator("#pledge-form button[name=save]").click()
     check(workspace, "builder with errors")
     assert workspace.locator(".error-summary").count() == 1
+    # The focus is on the error summary (a keyboard or screen reader user hears it).
+    assert workspace.evaluate("document.activeElement.id") == "error-summary"
     # The progress form with errors.
     workspace.goto(base + f"/{published.pk}/progress/")
     workspace.fill("#id_reported_on", "2999-01-01")
     workspace.locator("form.pledge-progress-form button[type=submit]").click()
     check(workspace, "progress with errors")
+    assert workspace.evaluate("document.activeElement.id") == "error-summary"
 
     visitor = browser.new_context(locale="ja-JP" if lang == "ja" else "en-GB").new_page()
     for name, path in [("browser", "/pledges/"),

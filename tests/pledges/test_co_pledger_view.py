@@ -75,3 +75,16 @@ def test_submitting_tells_unhcr_a_pledge_awaits_review(officer, settings, mailou
     assert reverse("admin:pledges_pledge_review", args=[pledge.pk]).split("/", 2)[2] in (
         notice[0].body)
     assert pledge.title_ja in notice[0].subject
+
+
+def test_after_a_refused_save_the_checklist_says_it_is_the_saved_version(client, officer):
+    """The new-user trial: a refused save showed "12 items missing" beside a filled title."""
+    from tests.pledges.test_builder_views import form_data
+
+    lg = jp("132063")
+    client.force_login(officer)
+    with translation.override("en"):
+        page = client.post(reverse("workspace:pledge_new", args=[lg.pk]),
+                           form_data(**{"targets-0-target_value": "30人"}))
+    assert page.status_code in (200, 400)
+    assert "As last saved: this save was refused" in page.content.decode()
