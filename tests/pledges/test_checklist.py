@@ -10,8 +10,9 @@ from withrefugees.pledges.selectors_officer import workspace_pledge
 
 pytestmark = pytest.mark.django_db
 
-KEYS = ["title", "title_en", "description", "description_en", "expected_impact", "kinds",
-        "objectives", "areas", "timeframe", "targets", "contact_name", "contact_email"]
+KEYS = ["title", "title_en", "description", "description_en", "expected_impact",
+        "expected_impact_en", "kinds", "objectives", "areas", "timeframe", "targets",
+        "contact_name", "contact_email"]
 
 
 def keys(items) -> list[str]:
@@ -35,8 +36,9 @@ def test_an_empty_draft_misses_everything_but_its_title(lg):
     ({"title_en": ""}, "title_en"),
     ({"description_ja": ""}, None),
     ({"description_en": "  "}, "description_en"),
-    ({"expected_impact_ja": "", "expected_impact_en": ""}, "expected_impact"),
-    ({"expected_impact_en": ""}, None),
+    ({"expected_impact_en": ""}, "expected_impact_en"),
+    ({"expected_impact_en": " \n "}, "expected_impact_en"),
+    ({"expected_impact_ja": ""}, None),
     ({"kind_policy": False}, "kinds"),
     ({"objective_self_reliance": False}, "objectives"),
     ({"starts_on": None}, "timeframe"),
@@ -54,6 +56,23 @@ def test_no_description_at_all_misses_both(lg):
     pledge = PledgeFactory(local_government=lg, description_ja="", description_en="")
     PledgeTargetFactory(pledge=pledge)
     assert keys(missing(pledge)) == ["description", "description_en"]
+
+
+def test_no_expected_impact_at_all_misses_both(lg):
+    pledge = PledgeFactory(local_government=lg, expected_impact_ja="", expected_impact_en="")
+    PledgeTargetFactory(pledge=pledge)
+    assert keys(missing(pledge)) == ["expected_impact", "expected_impact_en"]
+
+
+def test_the_english_expected_impact_links_to_its_field_and_is_translated(lg):
+    pledge = Pledge.objects.create(local_government=lg, title_ja="題")
+    item = {item.key: item for item in pledge_checklist(pledge)}["expected_impact_en"]
+    assert item.field_id == "id_expected_impact_en" and not item.done
+    with translation.override("en"):
+        assert str(item.label) == (
+            "The expected impact in English (the GCR works in English)")
+    with translation.override("ja"):
+        assert str(item.label) == "英語の期待される効果（GCRでは英語が使われます）"
 
 
 def test_no_area_and_no_target(lg):

@@ -185,8 +185,10 @@ def _selects_gcr_email() -> bool:
     return isinstance(related, dict) and "gcr_email" in related
 
 
-@pytest.mark.xfail(not _selects_gcr_email(), strict=True,
-                   reason="selectors.public_pledges does not select gcr_email yet")
+def test_public_pledges_select_the_gcr_email():
+    assert _selects_gcr_email()
+
+
 def test_browser_queries_do_not_grow_with_pledges_sent_to_the_gcr(client, lg):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -13,8 +13,9 @@ Sources (``shared/reference/gcr-pledge-fields.md``, cited as §n and S1…S13):
 - at least one measurable target: the 2023 quality criteria ask that pledges be
   "quantifiable" (S3, §2.2); progress is reported against them (§2.5);
 - a contact person's name and email: UNHCR asks to be told when they change (S4, §2.1);
-- the English title and description: the GCR's forms and platform work in English (S5,
-  S8; the 2023 section labels are English);
+- the English title, description and expected impact: the GCR's forms and platform work
+  in English (S5, S8; the 2023 section labels are English), and the English .docx falls
+  back to the Japanese text without them;
 - the timeframe (start and end): not a labelled GCR field (§2.4 "Timeline / duration":
   not found), but S4 says implementation timelines differ between pledges and progress is
   reported in stages over time; the platform asks for both dates so that reminders and
@@ -64,6 +65,9 @@ def pledge_checklist(pledge: Pledge) -> list[ChecklistItem]:
         ChecklistItem("expected_impact", _("The expected impact, in one sentence"),
                       _has(pledge.expected_impact_ja, pledge.expected_impact_en),
                       "id_expected_impact_ja"),
+        ChecklistItem("expected_impact_en",
+                      _("The expected impact in English (the GCR works in English)"),
+                      _has(pledge.expected_impact_en), "id_expected_impact_en"),
         ChecklistItem("kinds", _("At least one kind of pledge"), bool(pledge.kinds),
                       "id_kinds_0"),
         ChecklistItem("objectives", _("At least one GCR objective"), bool(pledge.objectives),

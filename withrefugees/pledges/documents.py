@@ -26,8 +26,10 @@ subject, author.
 
 PDF: ReportLab with Noto Sans JP embedded (the TrueType files of the settings
 ``CARD_FONT_REGULAR``/``CARD_FONT_BOLD``, as ``social.cards``; a subset of the glyphs
-used), A4, text wrapped (``wordWrap="CJK"``: Japanese breaks between characters), escaped
-for ReportLab's paragraph markup. Characters the font lacks (emoji, scripts Noto Sans JP
+used), A4, text wrapped (Japanese between characters, ``wordWrap="CJK"``; English at
+spaces only), escaped for ReportLab's paragraph markup; a heading is never left at the foot
+of a page without what follows it (``_keep_headings_with_next``). An empty row or cell
+shows an em dash (``EMPTY``) in both formats. Characters the font lacks (emoji, scripts Noto Sans JP
 does not cover) are left out of the PDF (``social.cards.drawable``), where they would be
 drawn as boxes; the Word document keeps them.
 """
@@ -108,6 +110,14 @@ class Block:
 
 def document_language(language: str) -> str:
     return language if language in LANGUAGES else "ja"
+
+
+#: What an empty row or cell shows: an em dash, as in a formal document (never "not given").
+EMPTY = "\u2014"
+
+
+def _or_empty(value: Text) -> Text:
+    return value if value.text.strip() else Text(EMPTY)
 
 
 def _bilingual(obj, base: str, language: str) -> Text:
@@ -341,7 +351,6 @@ def pledge_docx(pledge: Pledge, *, language: str) -> bytes:
     with translation.override(language):
         blocks = document_blocks(pledge, language=language)
         title = xml_text(document_title(pledge, language))
-        empty = _("not given")
         document = docx.Document()
         for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
             _east_asian(document.styles[name].element.get_or_add_rPr(), language)
@@ -377,11 +386,8 @@ def pledge_docx(pledge: Pledge, *, language: str) -> bytes:
                     cells = table.add_row().cells
                     cells[0].width, cells[1].width = Cm(5.5), Cm(11.5)
                     _add_text(cells[0].paragraphs[0], label, language, bold=True)
-                    if value.text:
-                        _add_value(cells[1].paragraphs[0], value, language,
-                                   add_paragraph=cells[1].add_paragraph)
-                    else:
-                        _add_text(cells[1].paragraphs[0], empty, language, italic=True)
+                    _add_value(cells[1].paragraphs[0], _or_empty(value), language,
+                               add_paragraph=cells[1].add_paragraph)
             elif block.kind == "table":
                 table = document.add_table(rows=1, cols=len(block.header))
                 table.style = "Table Grid"
@@ -390,7 +396,7 @@ def pledge_docx(pledge: Pledge, *, language: str) -> bytes:
                 for row in block.rows:
                     cells = table.add_row().cells
                     for cell, value in zip(cells, row, strict=True):
-                        _add_value(cell.paragraphs[0], value, language,
+                        _add_value(cell.paragraphs[0], _or_empty(value), language,
                                    add_paragraph=cell.add_paragraph)
         buffer = io.BytesIO()
         document.save(buffer)
@@ -426,21 +432,26 @@ def pdf_markup(text: str) -> str:
     return "<br/>".join(escape(line, {'"': "&quot;", "'": "&#39;"}) for line in lines)
 
 
-def pledge_pdf(pledge: Pledge, *, language: str) -> bytes:
-    """The PDF of ``pledge`` in ``language``: the same content as ``pledge_docx`` (see the
-    module docstring). Raises ``OSError`` when a font file is missing."""
+#: How much room a heading needs below it on the page, with the start of a long block (a
+#: table taller than ``KEEP_WHOLE`` of a page): less, and the heading starts a new page.
+MIN_ROOM_MM = 45
+#: A block at most this share of a page is kept whole on the page of its heading.
+KEEP_WHOLE = 1 / 3
+
+
+def _pdf_styles(language: str, regular: str, bold: str) -> dict:
+    """The paragraph styles of the PDF. Japanese breaks between characters (``CJK``);
+    English only at spaces (a word longer than its line is still split, ReportLab's
+    ``splitLongWords``), so that a label never breaks mid-word ("multistakehold/er").
+    ``"<name>_ja"``: the same style for Japanese text in an English document (a
+    fallback)."""
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_LEFT
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    language = document_language(language)
-    pledge = _with_parts(pledge)
-    regular, bold = _pdf_fonts(str(settings.CARD_FONT_REGULAR), str(settings.CARD_FONT_BOLD))
+    wrap = "CJK" if language == "ja" else None
     base = ParagraphStyle("base", fontName=regular, fontSize=10, leading=15,
-                          wordWrap="CJK", alignment=TA_LEFT)
+                          wordWrap=wrap, splitLongWords=1, alignment=TA_LEFT)
     styles = {
         "body": base,
         "label": ParagraphStyle("label", parent=base, fontName=bold),
@@ -454,11 +465,56 @@ def pledge_pdf(pledge: Pledge, *, language: str) -> bytes:
         3: ParagraphStyle("h3", parent=base, fontName=bold, fontSize=11, leading=16,
                           spaceBefore=6, spaceAfter=3),
     }
+    for name, style in list(styles.items()):
+        styles[f"{name}_ja"] = ParagraphStyle(f"{style.name}_ja", parent=style,
+                                              wordWrap="CJK")
+    return styles
+
+
+def _keep_headings_with_next(items: list, width: float, frame_height: float) -> list:
+    """``items`` (``(flowable, is_heading)``) as a story in which no heading is left at
+    the foot of a page without what follows it: headings and a following block of at
+    most ``KEEP_WHOLE`` of a page in one ``KeepTogether``; before a longer block, a
+    ``CondPageBreak`` (the headings and ``MIN_ROOM_MM`` of the block on the same page)."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import CondPageBreak, KeepTogether
+
+    story, headings = [], []
+    for flowable, is_heading in items:
+        if is_heading:
+            headings.append(flowable)
+            continue
+        if not headings:
+            story.append(flowable)
+            continue
+        _, height = flowable.wrap(width, frame_height)
+        if height <= frame_height * KEEP_WHOLE:
+            story.append(KeepTogether([*headings, flowable]))
+        else:
+            needed = sum(h.wrap(width, frame_height)[1] + h.getSpaceBefore()
+                         + h.getSpaceAfter() for h in headings)
+            story += [CondPageBreak(needed + MIN_ROOM_MM * mm), *headings, flowable]
+        headings = []
+    return story + headings
+
+
+def pdf_story(pledge: Pledge, *, language: str) -> list:
+    """The ReportLab flowables of the PDF of ``pledge`` (``_with_parts`` already applied)
+    in ``language``, A4 with 20 mm margins. Call within ``translation.override``."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    regular, bold = _pdf_fonts(str(settings.CARD_FONT_REGULAR), str(settings.CARD_FONT_BOLD))
+    styles = _pdf_styles(language, regular, bold)
 
     def value(text: Text, style="body") -> Paragraph:
         markup = pdf_markup(text.text)
         if text.other_language:
             markup += " " + pdf_markup(_other_language_note(text.other_language))
+            if text.other_language == "ja":
+                style = f"{style}_ja"
         return Paragraph(markup, styles[style])
 
     grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888")),
@@ -466,35 +522,47 @@ def pledge_pdf(pledge: Pledge, *, language: str) -> bytes:
                        ("LEFTPADDING", (0, 0), (-1, -1), 4),
                        ("RIGHTPADDING", (0, 0), (-1, -1), 4)])
     width = A4[0] - 40 * mm
+    frame_height = A4[1] - 40 * mm
+    items = []  # (flowable, is_heading)
+    for block in document_blocks(pledge, language=language):
+        if block.kind == "heading":
+            items.append((value(block.text, block.level), True))
+            continue
+        if block.kind == "paragraph":
+            flowable = value(block.text)
+        elif block.kind == "fields":
+            rows = [[Paragraph(pdf_markup(label), styles["label"]),
+                     value(_or_empty(text))] for label, text in block.rows]
+            flowable = Table(rows, colWidths=[width * 0.32, width * 0.68], splitInRow=1)
+            flowable.setStyle(grid)
+        elif block.kind == "table":
+            columns = len(block.header)
+            widths = ([width * 0.46, width * 0.18, width * 0.14, width * 0.22]
+                      if columns == 4 else [width * 0.6, width * 0.22, width * 0.18])
+            rows = [[Paragraph(pdf_markup(h), styles["label"]) for h in block.header]]
+            rows += [[value(_or_empty(text)) for text in row] for row in block.rows]
+            flowable = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1)
+            flowable.setStyle(grid)
+        else:  # pragma: no cover
+            continue
+        items.append((flowable, False))
+        items.append((Spacer(1, 3 * mm), False))
+    return _keep_headings_with_next(items, width, frame_height)
+
+
+def pledge_pdf(pledge: Pledge, *, language: str) -> bytes:
+    """The PDF of ``pledge`` in ``language``: the same content as ``pledge_docx`` (see the
+    module docstring). Raises ``OSError`` when a font file is missing."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    language = document_language(language)
+    pledge = _with_parts(pledge)
     buffer = io.BytesIO()
     with translation.override(language):
-        blocks = document_blocks(pledge, language=language)
+        story = pdf_story(pledge, language=language)
         title = document_title(pledge, language)
-        empty = _("not given")
-        story = []
-        for block in blocks:
-            if block.kind == "heading":
-                story.append(value(block.text, block.level))
-            elif block.kind == "paragraph":
-                story.append(value(block.text))
-            elif block.kind == "fields":
-                rows = [[Paragraph(pdf_markup(label), styles["label"]),
-                         value(text) if text.text else Paragraph(pdf_markup(empty),
-                                                                 styles["note"])]
-                        for label, text in block.rows]
-                table = Table(rows, colWidths=[width * 0.32, width * 0.68], splitInRow=1)
-                table.setStyle(grid)
-                story.append(table)
-            elif block.kind == "table":
-                columns = len(block.header)
-                widths = ([width * 0.46, width * 0.18, width * 0.14, width * 0.22]
-                          if columns == 4 else [width * 0.6, width * 0.22, width * 0.18])
-                rows = [[Paragraph(pdf_markup(h), styles["label"]) for h in block.header]]
-                rows += [[value(text) for text in row] for row in block.rows]
-                table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1)
-                table.setStyle(grid)
-                story.append(table)
-            story.append(Spacer(1, 3 * mm))
 
         def set_language(canvas, _doc) -> None:
             catalog = getattr(canvas._doc, "Catalog", None)  # PDF/UA, screen readers

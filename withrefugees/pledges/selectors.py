@@ -57,9 +57,11 @@ LATEST_FIRST = (F("reviewed_at").desc(nulls_last=True), "-pk")
 
 
 def public_pledges() -> QuerySet[Pledge]:
-    """Every public pledge with its lead local government (and its country and region)."""
+    """Every public pledge with its lead local government (and its country and region) and
+    the email that took it to the GCR (its rows say when: ``sent_to_gcr_at``)."""
     return Pledge.objects.filter(PUBLIC).select_related("local_government__country",
-                                                        "local_government__region")
+                                                        "local_government__region",
+                                                        "gcr_email")
 
 
 def _co_pledged_by(local_government: LocalGovernment | int) -> Q:
@@ -149,6 +151,11 @@ SEARCH_FIELDS = ("title_ja", "title_en", "description_ja", "description_en",
                  "expected_impact_ja", "expected_impact_en", "local_government__name",
                  "local_government__name_ja", "local_government__name_en",
                  "local_government__reading")
+#: The fields of a co-pledger a search looks in too (a co-pledging local government's
+#: names, an organisation's name): ``?q=三鷹`` finds the joint pledges 三鷹市 co-pledges.
+CO_PLEDGER_SEARCH_FIELDS = ("organisation_name", "local_government__name",
+                            "local_government__name_ja", "local_government__name_en",
+                            "local_government__reading")
 
 
 @dataclass(frozen=True)
@@ -236,11 +243,18 @@ def browser_query(params: Mapping[str, str]) -> BrowserQuery:
 
 
 def _search(words: list[str]) -> Q:
+    """Pledges in which every word is in one of ``SEARCH_FIELDS`` or in one of
+    ``CO_PLEDGER_SEARCH_FIELDS`` of a co-pledger (an ``Exists`` subquery per word: no join,
+    so no duplicate rows and no more queries)."""
     where = Q()
     for word in words:
         any_field = Q()
         for name in SEARCH_FIELDS:
             any_field |= Q(**{f"{name}__icontains": word})
+        co_field = Q()
+        for name in CO_PLEDGER_SEARCH_FIELDS:
+            co_field |= Q(**{f"{name}__icontains": word})
+        any_field |= Q(Exists(CoPledger.objects.filter(co_field, pledge=OuterRef("pk"))))
         where &= any_field
     return where
 
@@ -437,7 +451,7 @@ def status_text(pledge: Pledge) -> str:
     sent = pledge.sent_to_gcr_at
     if sent:
         return _("Submitted to the GCR on %(date)s") % {"date": day(sent)}
-    return _("Approved by UNHCR; being submitted to the GCR")
+    return _("Approved by UNHCR; being sent to the GCR")
 
 
 @dataclass(frozen=True)
@@ -707,7 +721,9 @@ def stale(*, today: date, months: int, zone: tzinfo) -> Q:
 @dataclass(frozen=True)
 class PledgeCounts:
     """The pledges a local government leads, by status and (the published ones) by
-    progress; ``co_pledged``: the public pledges it co-pledges; ``first_returned``: the id
+    progress; ``co_pledged``: the public pledges it co-pledges (led by others);
+    ``co_pledged_open``: those it co-pledges that are not public yet (drafts, awaiting
+    review, sent back: its officers read them); ``first_returned``: the id
     of one sent back (the oldest), else None; ``stale``: published ones without a progress
     report for ``stale_months`` months, ``first_stale`` the id of one."""
 
@@ -721,6 +737,7 @@ class PledgeCounts:
     fulfilled: int = 0
     no_report: int = 0
     co_pledged: int = 0
+    co_pledged_open: int = 0
     first_returned: int | None = None
     stale: int = 0
     first_stale: int | None = None
@@ -747,6 +764,7 @@ def pledge_counts(local_government: LocalGovernment | int, *, today: date | None
            for s in ProgressStatus.values},
         no_report=Count("pk", filter=lead & PUBLIC & Q(progress_status="")),
         co_pledged=Count("pk", filter=~lead & PUBLIC),
+        co_pledged_open=Count("pk", filter=~lead & ~PUBLIC),
         first_returned=Min("pk", filter=lead & Q(status=PledgeStatus.RETURNED)))
     values = {k: v or 0 for k, v in counts.items()}
     values["first_returned"] = counts["first_returned"]

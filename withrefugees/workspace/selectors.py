@@ -330,7 +330,9 @@ def pledge_step(local_government: LocalGovernment) -> StepStatus:
     """Step 4 (Pledge): done once a pledge it leads or joins is public (approved by UNHCR
     and submitted to the GCR, or published); in progress while one was sent back, awaits
     review or is a draft (in that order); else not started. A pledge sent back is said
-    first, even when the step is done; then published pledges without a progress report for
+    first, even when the step is done. A joint pledge led by another local government
+    counts as its own for the state (done when public, in progress when not yet), said as
+    co-pledged. Then published pledges without a progress report for
     the reminder period (``PledgeReminderSettings``), asking for an update. One query
     (``pledges.selectors.pledge_counts``); two more when it has published pledges."""
     pk = local_government.pk
@@ -348,9 +350,20 @@ def pledge_step(local_government: LocalGovernment) -> StepStatus:
         explained_url=reverse("campaign:home") + "#steps-title")
     public = counts.public + counts.co_pledged
     state = DONE if public else IN_PROGRESS
-    approved = ngettext_lazy(
-        "%(n)d pledge approved by UNHCR and submitted to the GCR.",
-        "%(n)d pledges approved by UNHCR and submitted to the GCR.", "n") % {"n": public}
+    # Its own public pledges, then the public joint pledges it co-pledges (led by others:
+    # a co-pledger submits nothing itself, its lead does).
+    said = []
+    if counts.public:
+        said.append(ngettext_lazy(
+            "%(n)d pledge approved by UNHCR and submitted to the GCR.",
+            "%(n)d pledges approved by UNHCR and submitted to the GCR.", "n")
+            % {"n": counts.public})
+    if counts.co_pledged:
+        said.append(ngettext_lazy(
+            "Co-pledges %(n)d public pledge led by another local government.",
+            "Co-pledges %(n)d public pledges led by other local governments.", "n")
+            % {"n": counts.co_pledged})
+    approved = format_lazy("{} {}", *said) if len(said) == 2 else (said or [""])[0]
     if counts.returned:
         return StepStatus(state, _("UNHCR sent a pledge back: see the comment, change it and "
                                    "submit it again."),
@@ -377,6 +390,13 @@ def pledge_step(local_government: LocalGovernment) -> StepStatus:
                                          "when it is ready."),
                           url=detail.pledges_url, link_text=_("See your pledges"),
                           detail=detail)
+    if counts.co_pledged_open:
+        return StepStatus(IN_PROGRESS, ngettext_lazy(
+            "Co-pledges %(n)d pledge led by another local government, not yet approved by "
+            "UNHCR: its lead submits it.",
+            "Co-pledges %(n)d pledges led by other local governments, not yet approved by "
+            "UNHCR: their leads submit them.", "n") % {"n": counts.co_pledged_open},
+            url=detail.pledges_url, link_text=_("See your pledges"), detail=detail)
     return StepStatus(NOT_STARTED, _("No pledge drafted yet."), url=detail.new_url,
                       link_text=_("Draft a pledge"), detail=detail)
 
