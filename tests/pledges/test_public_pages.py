@@ -487,7 +487,7 @@ def test_submitted_to_the_gcr_says_when_the_email_went(client, lg):
             client, f"/en/pledges/{pledge.pk}/")
     assert "2027年9月3日" in get(client, f"/ja/pledges/{pledge.pk}/")
     waiting = sent(local_government=lg)
-    assert "Approved by UNHCR; being submitted to the GCR" in get(
+    assert "Approved by UNHCR; being sent to the GCR" in get(
         client, f"/en/pledges/{waiting.pk}/")
     assert "No progress has been reported yet." in get(client, f"/en/pledges/{waiting.pk}/")
 
