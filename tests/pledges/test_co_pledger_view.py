@@ -88,3 +88,39 @@ def test_after_a_refused_save_the_checklist_says_it_is_the_saved_version(client,
                            form_data(**{"targets-0-target_value": "30人"}))
     assert page.status_code in (200, 400)
     assert "As last saved: this save was refused" in page.content.decode()
+
+
+def test_an_approved_pledge_being_sent_says_so_on_the_progress_page_and_in_refusals(
+        client, officer):
+    """The re-check: the progress page and the builder's refusal said "submitted to the GCR"
+    while the email had not gone yet."""
+    from django.utils import timezone
+
+    from withrefugees.core.models import OutboundEmail
+
+    lg = jp("132063")
+    email = OutboundEmail.objects.create(kind="pledge.gcr_submission", recipient="g@x.org",
+                                         language="en")
+    pledge = PledgeFactory(local_government=lg, status="sent_to_gcr",
+                           reviewed_at=timezone.now(), gcr_email=email)
+    client.force_login(officer)
+    with translation.override("en"):
+        progress = client.get(reverse("workspace:pledge_progress", args=[lg.pk, pledge.pk]))
+        refused = client.post(reverse("workspace:pledge_edit", args=[lg.pk, pledge.pk]),
+                              {"title_ja": "x"})
+    for page in (progress, refused):
+        assert "approved by UNHCR; being sent to the GCR" in page.content.decode()
+        assert "is submitted to the GCR" not in page.content.decode()
+
+
+def test_a_budget_typed_with_trailing_zeros_is_saved(lg, officer):
+    from decimal import Decimal
+
+    from withrefugees.pledges import services
+    from withrefugees.pledges.services import PledgeInput
+
+    for amount, currency in (("1000.000", "JPY"), ("12.500", "USD")):
+        pledge = services.pledge_create(local_government=lg, actor=officer, data=PledgeInput(
+            title_ja="予算", budget_amount=Decimal(amount), budget_currency=currency))
+        pledge.refresh_from_db()
+        assert pledge.budget_amount == Decimal(amount)

@@ -296,6 +296,15 @@ class Pledge(BilingualMixin, TimeStampedModel):
         return [o.value for o in GcrObjective if getattr(self, objective_field(o.value))]
 
     @property
+    def status_display(self) -> str:
+        """The status in words: as ``get_status_display``, except that an approved pledge
+        whose email has not reached the mail server yet is "approved by UNHCR; being sent
+        to the GCR" (reads ``gcr_email``: select it for a list)."""
+        if self.status == PledgeStatus.SENT_TO_GCR and self.sent_to_gcr_at is None:
+            return str(_("approved by UNHCR; being sent to the GCR"))
+        return self.get_status_display()
+
+    @property
     def sent_to_gcr_at(self):
         """When the email with the Word document was accepted by the mail server (aware
         datetime), or None (not approved yet, or still being sent)."""

@@ -145,7 +145,7 @@ def _not_editable(pledge: Pledge) -> ValidationError:
     return ValidationError(
         _("This pledge is %(status)s and cannot be changed here. A pledge awaiting review "
           "is withdrawn first; once approved, what changes is reported as progress."),
-        code="pledge_not_editable", params={"status": pledge.get_status_display()})
+        code="pledge_not_editable", params={"status": pledge.status_display})
 
 
 def _clean_text(name: str, value: str) -> str:
@@ -307,7 +307,10 @@ def _apply(pledge: Pledge, data: PledgeInput, texts: dict[str, Any]) -> None:
         setattr(pledge, objective_field(objective), objective in data.objectives)
     pledge.scope = data.scope
     pledge.starts_on, pledge.ends_on = data.starts_on, data.ends_on
-    pledge.budget_amount = data.budget_amount
+    # Quantised to the column's two decimals: "1000.000" JPY is 1000, not a refusal
+    # (validation counted the decimals of the normalised amount).
+    pledge.budget_amount = (data.budget_amount.quantize(Decimal("0.01"))
+                            if data.budget_amount is not None else None)
     pledge.budget_currency = data.budget_currency if data.budget_amount is not None else ""
     pledge.forum = data.forum
     pledge.matches = data.matches

@@ -331,7 +331,7 @@ def _edit_post(request, lg, pledge) -> HttpResponse:
     (with ``submit_now`` also ``pledge_submit``, ``_save``)."""
     if not pledge.is_editable:
         message = _("This pledge is %(status)s and can no longer be edited here. Nothing "
-                    "was saved.") % {"status": pledge.get_status_display()}
+                    "was saved.") % {"status": pledge.status_display}
         if _wants_json(request):
             return JsonResponse({"ok": False, "message": message, "errors": []}, status=400)
         return _read_only_page(request, lg, pledge, status=400, errors=[message])
