@@ -41,7 +41,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from withrefugees.accounts.rules import can
-from withrefugees.core.admin import AuditedAdminMixin, history_rows
+from withrefugees.core.admin import AuditedAdminMixin, SpreadsheetExportMixin, history_rows
 from withrefugees.core.audit import audit_history
 from withrefugees.core.errors import ServiceError
 from withrefugees.places.admin import FoldedSearchMixin
@@ -64,8 +64,6 @@ from .models import (
 )
 from .posts import event_date_text
 
-EXPORT_FORMATS = ("csv", "xlsx")
-
 
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
@@ -82,76 +80,21 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 # --- Exports -----------------------------------------------------------------------------------
-class ExportMixin:
-    """Export buttons above the list (the list as filtered: ``export/<fmt>/`` with the
-    list's query string) and actions for the rows selected; ``export_permission``: the
-    model permission asked besides the rule ``events.export``."""
+class ExportMixin(SpreadsheetExportMixin):
+    """``core.admin.SpreadsheetExportMixin`` with the rule ``events.export`` (and the model
+    permission ``export_permission``) and this app's ``exports`` function named by
+    ``export_function``."""
 
-    export_permission = ""
     export_function = ""
 
     def has_export_permission(self, request) -> bool:
         return (can(request.user, "events.export")
                 and request.user.has_perm(self.export_permission))
 
-    def _export(self, request, queryset, fmt: str):
+    def export_response(self, request, queryset, fmt: str):
         from . import exports
 
         return getattr(exports, self.export_function)(queryset, fmt, request=request)
-
-    def export_view(self, request, fmt: str):
-        """The list as filtered and searched (the changelist's own query), as ``fmt``.
-        Query parameters the list cannot apply (unknown fields, ``start_date__month=13``,
-        letters for an id, a regular expression the database refuses): back to the list
-        with ``?e=1`` (as the list itself does) and an error message; never a 500. With
-        filters, the query is tried once first (``exists``, in a savepoint)."""
-        from django.contrib.admin.options import IncorrectLookupParameters
-        from django.contrib.admin.views.main import ERROR_FLAG
-        from django.core.exceptions import FieldError
-        from django.db import DataError, OperationalError, transaction
-
-        if fmt not in EXPORT_FORMATS:
-            raise PermissionDenied
-        if not self.has_export_permission(request):
-            raise PermissionDenied
-        try:
-            changelist = self.get_changelist_instance(request)
-            queryset = changelist.get_queryset(request)
-            if set(request.GET) - {ERROR_FLAG}:
-                with transaction.atomic():
-                    queryset.exists()
-        except (IncorrectLookupParameters, FieldError, ValidationError, ValueError,
-                TypeError, OverflowError, DataError, OperationalError):
-            # As the list itself does (``?e=1``), with a message: nothing was exported.
-            self.message_user(request, _(
-                "The filters in the address could not be applied, so nothing was "
-                "exported. Choose the filters again on the list and export from there."),
-                messages.ERROR)
-            name = f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
-            return HttpResponseRedirect(
-                f"{reverse(name, current_app=self.admin_site.name)}?{ERROR_FLAG}=1")
-        return self._export(request, queryset, fmt)
-
-    def export_urls(self) -> list:
-        info = self.opts.app_label, self.opts.model_name
-        return [path("export/<str:fmt>/", self.admin_site.admin_view(self.export_view),
-                     name=f"{info[0]}_{info[1]}_export")]
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}),
-                         "can_export": self.has_export_permission(request),
-                         "export_formats": [("csv", _("Export CSV")),
-                                            ("xlsx", _("Export Excel (.xlsx)"))]}
-        return super().changelist_view(request, extra_context)
-
-    @admin.action(description=_("Export the selected rows as CSV"), permissions=["export"])
-    def export_csv(self, request, queryset):
-        return self._export(request, queryset, "csv")
-
-    @admin.action(description=_("Export the selected rows as Excel (.xlsx)"),
-                  permissions=["export"])
-    def export_xlsx(self, request, queryset):
-        return self._export(request, queryset, "xlsx")
 
 
 # --- Events ------------------------------------------------------------------------------------

@@ -42,7 +42,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from withrefugees.accounts.rules import can
-from withrefugees.core.admin import VERB_LABELS, AuditedAdminMixin, history_rows
+from withrefugees.core.admin import (
+    AuditedAdminMixin,
+    SpreadsheetExportMixin,
+    history_rows,
+)
 from withrefugees.core.audit import audit_history
 from withrefugees.core.errors import ServiceError
 from withrefugees.core.forms import AccessibleFormMixin
@@ -51,6 +55,7 @@ from withrefugees.core.validators import no_invisible_characters_in_name
 from withrefugees.places.admin import FoldedSearchMixin
 
 from . import reminders, services_review, tasks
+from .checklist import pledge_checklist
 from .models import (
     AreaOfFocus,
     CoPledger,
@@ -68,9 +73,6 @@ from .models import (
     TargetProgress,
 )
 
-VERB_LABELS.setdefault("email_gcr", _("emailed to the GCR again"))
-VERB_LABELS.setdefault("progress", _("progress reported"))
-EXPORT_FORMATS = ("csv", "xlsx")
 S = PledgeStatus
 
 
@@ -102,85 +104,25 @@ class NoWritesMixin:
 
 
 # --- Exports -----------------------------------------------------------------------------------
-class ExportMixin:
-    """Export buttons above the list (the list as filtered: ``export/<fmt>/`` with the
-    list's query string) and actions for the rows selected; ``export_permission``: the
-    model permission asked besides the rule ``pledges.export`` (as step 3's exports)."""
+class ExportMixin(SpreadsheetExportMixin):
+    """``core.admin.SpreadsheetExportMixin`` with the rule ``pledges.export`` (and the model
+    permission ``export_permission``) and this app's ``exports`` function named by
+    ``export_function``."""
 
-    export_permission = ""
     export_function = ""
 
     def has_export_permission(self, request) -> bool:
         return (can(request.user, "pledges.export")
                 and request.user.has_perm(self.export_permission))
 
-    def _export(self, request, queryset, fmt: str):
+    def export_response(self, request, queryset, fmt: str):
         from . import exports
 
         return getattr(exports, self.export_function)(queryset, fmt, language=get_language(),
                                                       request=request)
 
-    def export_view(self, request, fmt: str):
-        """The list as filtered and searched (the changelist's own query), as ``fmt``.
-        Query parameters the list cannot apply: back to the list with ``?e=1`` (as the list
-        itself does) and an error message; never a 500."""
-        from django.contrib.admin.options import IncorrectLookupParameters
-        from django.contrib.admin.views.main import ERROR_FLAG
-        from django.core.exceptions import FieldError
-        from django.db import DataError, OperationalError, transaction
-
-        if fmt not in EXPORT_FORMATS or not self.has_export_permission(request):
-            raise PermissionDenied
-        try:
-            changelist = self.get_changelist_instance(request)
-            queryset = changelist.get_queryset(request)
-            if set(request.GET) - {ERROR_FLAG}:
-                with transaction.atomic():
-                    queryset.exists()
-        except (IncorrectLookupParameters, FieldError, ValidationError, ValueError,
-                TypeError, OverflowError, DataError, OperationalError):
-            self.message_user(request, _(
-                "The filters in the address could not be applied, so nothing was "
-                "exported. Choose the filters again on the list and export from there."),
-                messages.ERROR)
-            name = f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
-            return HttpResponseRedirect(
-                f"{reverse(name, current_app=self.admin_site.name)}?{ERROR_FLAG}=1")
-        return self._export(request, queryset, fmt)
-
-    def export_urls(self) -> list:
-        info = self.opts.app_label, self.opts.model_name
-        return [path("export/<str:fmt>/", self.admin_site.admin_view(self.export_view),
-                     name=f"{info[0]}_{info[1]}_export")]
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}),
-                         "can_export": self.has_export_permission(request),
-                         "export_formats": [("csv", _("Export CSV")),
-                                            ("xlsx", _("Export Excel (.xlsx)"))]}
-        return super().changelist_view(request, extra_context)
-
-    @admin.action(description=_("Export the selected rows as CSV"), permissions=["export"])
-    def export_csv(self, request, queryset):
-        return self._export(request, queryset, "csv")
-
-    @admin.action(description=_("Export the selected rows as Excel (.xlsx)"),
-                  permissions=["export"])
-    def export_xlsx(self, request, queryset):
-        return self._export(request, queryset, "xlsx")
-
 
 # --- The review page's content -------------------------------------------------------------------
-def checklist_items(pledge: Pledge) -> list | None:
-    """``checklist.pledge_checklist(pledge)`` (items with ``label`` and ``done``), or None
-    when the checklist module is not there."""
-    try:
-        from .checklist import pledge_checklist
-    except ImportError:
-        return None
-    return list(pledge_checklist(pledge))
-
-
 def _yes_labels(pledge: Pledge, choices, prefix: str) -> str:
     return "; ".join(str(c.label) for c in choices if getattr(pledge, f"{prefix}_{c.value}"))
 
@@ -443,7 +385,7 @@ class PledgeAdmin(ExportMixin, FoldedSearchMixin, AuditedAdminMixin, admin.Model
         context = {
             **self.admin_site.each_context(request), "opts": self.opts,
             "title": _("Review pledge"), "pledge": pledge, "rows": pledge_rows(pledge),
-            "checklist": checklist_items(pledge),
+            "checklist": pledge_checklist(pledge),
             "targets": list(pledge.targets.all()),
             "reports": list(pledge.progress_reports.prefetch_related("values__target")),
             "can_decide": can_decide, "with_the_gcr": with_the_gcr,
