@@ -235,8 +235,12 @@ CAMPAIGN_CONTACT_EMAIL = env.str("CAMPAIGN_CONTACT_EMAIL", default="jpntocities@
 # The domain part of the iCalendar UIDs of events (events.ical): fixed, so that UIDs stay the
 # same when the site's address or port changes (the event's UUID makes each one unique).
 # The GCR pledge mailbox: approved pledges are emailed there as a Word document
-# (pledges.services_review). The campaign brochure (shared/seed) names hqgcr@unhcr.org.
-GCR_PLEDGE_EMAIL = env.str("GCR_PLEDGE_EMAIL", default="hqgcr@unhcr.org")
+# (pledges.services_review). The campaign brochure (shared/seed) names hqgcr@unhcr.org: the
+# default in production only, so that a local or test server with a real SMTP server never
+# emails UNHCR headquarters.
+GCR_PLEDGE_EMAIL = env.str(
+    "GCR_PLEDGE_EMAIL",
+    default="hqgcr@unhcr.org" if PRODUCTION else "gcr-pledges@withrefugees.localhost")
 ICAL_UID_DOMAIN = env.str("ICAL_UID_DOMAIN", default="events.cities-withrefugees")
 
 # --- Auth ------------------------------------------------------------------------------------

@@ -22,14 +22,14 @@ PROBE = ("import json, django; from django.conf import settings as s; django.set
          " 'ssl_header': s.SECURE_PROXY_SSL_HEADER, 'ssl_redirect': s.SECURE_SSL_REDIRECT,"
          " 'hsts': [s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS,"
          " s.SECURE_HSTS_PRELOAD], 'cookies': [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE],"
-         " 'debug': s.DEBUG}))")
+         " 'debug': s.DEBUG, 'gcr': s.GCR_PLEDGE_EMAIL}))")
 # Variables these tests set themselves: a value in the calling shell must not leak in.
 # A production-grade key (50+ characters, several different ones).
 KEY = "k3y-A" * 11
 OWN = ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DEBUG", "DEPLOYMENT", "SECRET_KEY",
        "TRUSTED_PROXIES", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "SECURE_PROXY_SSL_HEADER",
        "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
-       "SECURE_HSTS_PRELOAD", "SECURE_COOKIES")
+       "SECURE_HSTS_PRELOAD", "SECURE_COOKIES", "GCR_PLEDGE_EMAIL")
 
 
 def run_probe(tmp_path, **env) -> subprocess.CompletedProcess:
@@ -59,6 +59,8 @@ def test_local_defaults(tmp_path):
     assert s["ip_key"] == "withrefugees.core.net.client_ip" and s["trusted_proxies"] == []
     assert s["ssl_header"] is None and s["ssl_redirect"] is False
     assert s["hsts"] == [0, False, False] and s["cookies"] == [False, False]
+    # A local or test server never emails UNHCR's GCR mailbox.
+    assert s["gcr"] == "gcr-pledges@withrefugees.localhost"
 
 
 @pytest.mark.parametrize("url,expect", [
@@ -84,6 +86,7 @@ def test_production_defaults_are_secure(tmp_path):
     assert s["ssl_redirect"] is True
     assert s["hsts"] == [365 * 24 * 3600, True, True] and s["cookies"] == [True, True]
     assert not (tmp_path / "secret_key").exists()
+    assert s["gcr"] == "hqgcr@unhcr.org"  # the GCR pledge mailbox of the brochure
 
 
 def test_each_switch_wins_over_the_deployment_default(tmp_path):
