@@ -236,3 +236,16 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
     status = "in_progress"
     narrative = "2校で教室を開きました。"
     reported_on = datetime.date(2028, 4, 1)
+
+
+def load_pledge_vocabulary() -> None:
+    """The areas of focus and multistakeholder pledges of migration 0002, loaded again: a
+    transactional test (``django_db(transaction=True)``, the browser tests) empties every
+    table after it, the rows of data migrations included, so the next one finds none."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module(
+        "withrefugees.pledges.migrations.0002_areas_and_multistakeholder_pledges"
+    ).load(apps, None)

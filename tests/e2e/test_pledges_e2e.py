@@ -34,15 +34,9 @@ def officer_of_a_signatory(site, settings):  # noqa: F811
     from withrefugees.accounts.models import Membership
 
     settings.GCR_PLEDGE_EMAIL = "gcr-pledges@unhcr.example"
-    # The areas of focus and multistakeholder pledges of migration 0002: a transactional
-    # test before this one flushed them (each browser test empties the database after it).
-    import importlib
+    from tests.factories import load_pledge_vocabulary
 
-    from django.apps import apps
-
-    importlib.import_module(
-        "withrefugees.pledges.migrations.0002_areas_and_multistakeholder_pledges"
-    ).load(apps, None)
+    load_pledge_vocabulary()  # an earlier browser test emptied the database
     signature = SignatureFactory(status="published", published_at="2026-06-20T10:00:00+09:00",
                                  signed_on="2026-06-01", signed_on_precision="day")
     officer = get_user_model().objects.create_user(email="hanako@city.fuchu.tokyo.jp",

@@ -154,6 +154,9 @@ def _waiting_on_a_lock(timeout: float = 5) -> bool:
 @pytest.mark.django_db(transaction=True)
 def test_race_on_postgresql_autosave_waits_and_is_refused(reference_data, lg, officer,  # noqa: F811
                                                            monkeypatch):
+    from tests.factories import load_pledge_vocabulary
+
+    load_pledge_vocabulary()  # an earlier transactional test emptied the tables
     client = Client()
     client.force_login(officer)
     pledge = _complete_draft(client, lg)
