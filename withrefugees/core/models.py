@@ -1,5 +1,7 @@
 """Shared model bases, the one audit trail, and bilingual fields."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -19,6 +21,22 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+@dataclass(frozen=True)
+class Localised:
+    """A text and the language it is in (``lang``, for an HTML ``lang`` attribute when it
+    differs from the page's: only the other language was given). From
+    ``BilingualMixin.localised_with_language``; one type for every app's pages."""
+
+    text: str
+    lang: str
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class BilingualMixin:

@@ -32,6 +32,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from withrefugees.core.models import Localised as Text
 from withrefugees.places.models import Country, LocalGovernment, Region
 
 from .models import (
@@ -82,19 +83,6 @@ def _of_local_government(local_government: LocalGovernment | int) -> Q:
 
 
 # --- Text in the reader's language, dates in the event's time zone -------------------------
-@dataclass(frozen=True)
-class Text:
-    """A text and the language it is in (``lang``, for an HTML ``lang`` attribute when it
-    is not the page's: the reader's language was empty and the other one is shown)."""
-
-    text: str
-    lang: str
-
-    def __bool__(self) -> bool:
-        return bool(self.text)
-
-    def __str__(self) -> str:
-        return self.text
 
 
 def _text(record, base: str) -> Text:

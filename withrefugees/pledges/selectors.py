@@ -29,6 +29,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from withrefugees.core.models import Localised as Text
 from withrefugees.places.models import Country, LocalGovernment
 
 from . import reminders
@@ -86,19 +87,6 @@ def has_public_pledges() -> Exists:
 
 
 # --- Text in the reader's language, numbers and amounts in its conventions ----------------
-@dataclass(frozen=True)
-class Text:
-    """A text and the language it is in (``lang``, for an HTML ``lang`` attribute when it
-    is not the page's: the reader's language was empty and the other one is shown)."""
-
-    text: str
-    lang: str
-
-    def __bool__(self) -> bool:
-        return bool(self.text)
-
-    def __str__(self) -> str:
-        return self.text
 
 
 def _text(record, base: str) -> Text:

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from withrefugees.campaign import selectors as campaign_selectors
-from withrefugees.core.models import CONTENT_LANGUAGES
+from withrefugees.core.models import CONTENT_LANGUAGES, Localised
 from withrefugees.events import selectors as events_selectors
 from withrefugees.places.models import LocalGovernment
 from withrefugees.pledges import selectors as pledges_selectors
@@ -46,19 +46,6 @@ def local_governments_with_profile():
                  queryset=SocialAccount.objects.order_by("position", "pk")))
 
 
-@dataclass(frozen=True)
-class Localised:
-    """A text and the language it is in (``lang`` for the HTML ``lang`` attribute, which
-    differs from the page's language when only the other language was given)."""
-
-    text: str
-    lang: str
-
-    def __bool__(self) -> bool:
-        return bool(self.text)
-
-    def __str__(self) -> str:
-        return self.text
 
 
 @dataclass(frozen=True)
